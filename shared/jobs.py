@@ -1,0 +1,247 @@
+"""The job state machine: pure transitions on ``JobRecord`` and one way to apply them.
+
+Every change is a function of (record) -> record that either returns the new record
+or raises ``TransitionRefused``; ``apply`` writes it with one conditional update and,
+when another writer got there first, re-runs the function on the record that won.
+So the table never moves backwards, whatever order late or duplicate messages
+arrive in.
+
+Stage timeline, one delivery holding the stage at a time::
+
+    pending --claim--> running --complete--> done
+                         |  ^
+             retry_later |  | claim (same message again, or the lease ran out)
+                         v  |
+                       retrying
+    any of the above --fail--> failed   (and the job with it)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+
+from shared.contracts import (
+    JobRecord,
+    JobRequest,
+    JobStatus,
+    StageState,
+    StageStatus,
+    utcnow,
+)
+from shared.errors import ConflictError, TransitionRefused
+from shared.ports import JobTable
+
+__all__ = [
+    "Change",
+    "apply",
+    "claim",
+    "complete",
+    "fail",
+    "new_record",
+    "release",
+    "renew",
+    "retry_later",
+]
+
+Change = Callable[[JobRecord], JobRecord]
+
+#: Conditional-write attempts before giving up on a record under heavy contention.
+MAX_WRITE_ATTEMPTS = 20
+PLOT_EXCERPT_CHARS = 160
+ERROR_MAX_CHARS = 2000
+
+
+def new_record(
+    job_id: str, request: JobRequest, stages: Sequence[str], artifacts: dict[str, str]
+) -> JobRecord:
+    plot = " ".join(request.plot.split())
+    if len(plot) > PLOT_EXCERPT_CHARS:
+        plot = plot[: PLOT_EXCERPT_CHARS - 1] + "…"
+    return JobRecord(
+        job_id=job_id,
+        director=request.director,
+        plot_excerpt=plot,
+        current_stage=stages[0],
+        stages={name: StageState() for name in stages},
+        artifacts=dict(artifacts),
+    )
+
+
+def _copy(record: JobRecord) -> JobRecord:
+    return record.model_copy(deep=True)
+
+
+def _stage(record: JobRecord, stage: str) -> StageState:
+    try:
+        return record.stages[stage]
+    except KeyError:
+        raise TransitionRefused(f"job has no stage {stage!r}", record=record) from None
+
+
+def _short(error: str) -> str:
+    error = " ".join(error.split())
+    return error if len(error) <= ERROR_MAX_CHARS else error[: ERROR_MAX_CHARS - 1] + "…"
+
+
+def claim(stage: str, claim_id: str, lease_seconds: float, now: datetime | None = None) -> Change:
+    """Take the stage for the delivery ``claim_id``, for ``lease_seconds``.
+
+    Refused when the job is final, the stage is done, or another delivery holds a
+    live lease (a concurrent duplicate). The same message coming back, or any
+    message once the lease has run out, takes the stage over.
+    """
+
+    def change(record: JobRecord) -> JobRecord:
+        at = now or utcnow()
+        state = _stage(record, stage)
+        if record.status.is_final:
+            raise TransitionRefused(f"job is already {record.status}", record=record)
+        if state.status in (StageStatus.DONE, StageStatus.FAILED):
+            raise TransitionRefused(f"stage {stage} is already {state.status}", record=record)
+        if (
+            state.status == StageStatus.RUNNING
+            and state.claim != claim_id
+            and state.lease_until is not None
+            and state.lease_until > at
+        ):
+            raise TransitionRefused(
+                f"stage {stage} is held by another delivery until {state.lease_until:%H:%M:%S}",
+                record=record,
+            )
+        updated = _copy(record)
+        new_state = updated.stages[stage]
+        new_state.status = StageStatus.RUNNING
+        new_state.attempts += 1
+        new_state.started_at = new_state.started_at or at
+        new_state.claim = claim_id
+        new_state.lease_until = at + timedelta(seconds=lease_seconds)
+        updated.status = JobStatus.RUNNING
+        updated.current_stage = stage
+        return updated
+
+    return change
+
+
+def _held(record: JobRecord, stage: str, claim_id: str) -> StageState:
+    state = _stage(record, stage)
+    if state.status != StageStatus.RUNNING or state.claim != claim_id:
+        raise TransitionRefused(
+            f"stage {stage} is no longer held by this delivery ({state.status})", record=record
+        )
+    return state
+
+
+def renew(stage: str, claim_id: str, lease_seconds: float, now: datetime | None = None) -> Change:
+    """Extend the lease of the delivery that holds the stage (the heartbeat)."""
+
+    def change(record: JobRecord) -> JobRecord:
+        _held(record, stage, claim_id)
+        updated = _copy(record)
+        updated.stages[stage].lease_until = (now or utcnow()) + timedelta(seconds=lease_seconds)
+        return updated
+
+    return change
+
+
+def complete(
+    stage: str,
+    claim_id: str,
+    artifacts: dict[str, str],
+    next_stage: str | None,
+    now: datetime | None = None,
+) -> Change:
+    """Mark the stage done and record its artifacts; the job succeeds after the last."""
+
+    def change(record: JobRecord) -> JobRecord:
+        _held(record, stage, claim_id)
+        at = now or utcnow()
+        updated = _copy(record)
+        state = updated.stages[stage]
+        state.status = StageStatus.DONE
+        state.finished_at = at
+        state.error = None
+        state.claim = None
+        state.lease_until = None
+        updated.artifacts.update(artifacts)
+        if next_stage is None:
+            updated.status = JobStatus.SUCCEEDED
+            updated.current_stage = None
+        else:
+            updated.current_stage = next_stage
+        return updated
+
+    return change
+
+
+def retry_later(stage: str, claim_id: str, error: str, now: datetime | None = None) -> Change:
+    """Record a failed attempt that will be retried; the lease ends now so whichever
+    delivery comes next may take the stage."""
+
+    def change(record: JobRecord) -> JobRecord:
+        _held(record, stage, claim_id)
+        updated = _copy(record)
+        state = updated.stages[stage]
+        state.status = StageStatus.RETRYING
+        state.error = _short(error)
+        state.claim = None
+        state.lease_until = now or utcnow()
+        return updated
+
+    return change
+
+
+def release(stage: str, claim_id: str, now: datetime | None = None) -> Change:
+    """Give the stage back without an error (the worker is stopping)."""
+
+    def change(record: JobRecord) -> JobRecord:
+        _held(record, stage, claim_id)
+        updated = _copy(record)
+        state = updated.stages[stage]
+        state.status = StageStatus.PENDING
+        state.claim = None
+        state.lease_until = now or utcnow()
+        return updated
+
+    return change
+
+
+def fail(stage: str, error: str, now: datetime | None = None) -> Change:
+    """Fail the stage and the job with ``error``. Refused once the job is final."""
+
+    def change(record: JobRecord) -> JobRecord:
+        if record.status.is_final:
+            raise TransitionRefused(f"job is already {record.status}", record=record)
+        at = now or utcnow()
+        updated = _copy(record)
+        state = updated.stages.get(stage)
+        if state is not None:
+            state.status = StageStatus.FAILED
+            state.error = _short(error)
+            state.finished_at = at
+            state.claim = None
+            state.lease_until = None
+        updated.status = JobStatus.FAILED
+        updated.current_stage = stage if state is not None else record.current_stage
+        updated.error = _short(f"{stage}: {error}")
+        return updated
+
+    return change
+
+
+def apply(table: JobTable, job_id: str, change: Change) -> JobRecord:
+    """Read, change, write conditionally; on a lost race, change the winner's record.
+
+    Raises ``TransitionRefused`` from ``change``, ``NotFound`` for an unknown job, and
+    ``ConflictError`` only if the record keeps changing under us for
+    ``MAX_WRITE_ATTEMPTS`` tries.
+    """
+    record = table.get(job_id)
+    for _ in range(MAX_WRITE_ATTEMPTS):
+        updated = change(record)
+        updated.updated_at = utcnow()
+        try:
+            return table.update(updated, expected_version=record.version)
+        except ConflictError as exc:
+            record = exc.current if exc.current is not None else table.get(job_id)
+    raise ConflictError(f"job {job_id} kept changing; gave up after {MAX_WRITE_ATTEMPTS} writes")

@@ -1,0 +1,396 @@
+"""The one worker loop every stage runs.
+
+    receive (long poll)
+      -> parse and validate the message ........ invalid: dead-letter now, job failed
+      -> claim the stage (conditional write) .... refused: a duplicate, delete it
+      -> run the handler, a heartbeat extending the message's visibility and the lease
+      -> publish the next stage's message
+      -> mark the stage done (conditional write)
+      -> delete the message
+    on error: permanent -> dead-letter, job failed; otherwise retry later with backoff
+    until the queue's receive limit, then dead-letter and fail the job with the last error.
+
+At-least-once delivery is assumed: a crash after publishing and before marking done
+re-runs the handler (same keys, same bytes) and publishes again; the next stage's
+claim drops that duplicate. On ``stop()`` (SIGTERM) the worker stops receiving,
+lets the handler in hand finish for ``stop_timeout`` seconds, and otherwise releases
+its message (visibility 0) so another worker picks it up at once.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import structlog
+from pydantic import ValidationError
+
+from shared import jobs
+from shared.backends import Backend
+from shared.backoff import compute_backoff
+from shared.contracts import SCHEMA_VERSION, JOB_ID_PATTERN, StageMessage
+from shared.errors import (
+    ContractError,
+    InvalidMessage,
+    NotFound,
+    PermanentError,
+    PixelScriptError,
+    TransitionRefused,
+)
+from shared.logs import get_logger
+from shared.pipeline import COMPLETE, Handler
+from shared.ports import BlobStore, Queue, ReceivedMessage
+from shared.settings import Settings
+from shared.styles import StyleCatalog, load_catalog
+from shared.validation import describe_errors
+
+__all__ = ["Outcome", "StageContext", "Worker"]
+
+#: Longest error text kept in a dead letter's reason.
+REASON_MAX_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class StageContext:
+    """What a handler gets besides its message: storage, settings and who it is."""
+
+    job_id: str
+    stage: str
+    #: The stage the handler's returned message is for (``COMPLETE`` after the last).
+    next_stage: str
+    blobs: BlobStore
+    settings: Settings
+    styles: StyleCatalog
+    log: Any
+    #: 1 on the first delivery of this message.
+    attempt: int
+
+
+class Outcome(StrEnum):
+    DONE = "done"
+    DUPLICATE = "duplicate"
+    RETRY = "retry"
+    DEAD_LETTERED = "dead_lettered"
+    RELEASED = "released"
+
+
+class _Released(Exception):
+    """The worker is stopping and its stop timeout ran out while the handler worked."""
+
+
+def parse_message(body: str, *, stage: str) -> StageMessage:
+    """The stage message in ``body`` for ``stage``, or ``InvalidMessage`` saying why not."""
+    try:
+        raw = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidMessage(f"message is not JSON ({exc.msg})") from exc
+    if not isinstance(raw, dict):
+        raise InvalidMessage("message is not a JSON object")
+    job_id = raw.get("job_id")
+    job_id = job_id if isinstance(job_id, str) and JOB_ID_PATTERN.match(job_id) else None
+    if raw.get("schema") != SCHEMA_VERSION:
+        raise InvalidMessage(
+            f"message schema version {raw.get('schema')!r} is not one this worker reads "
+            f"({SCHEMA_VERSION})",
+            job_id=job_id,
+        )
+    try:
+        message = StageMessage.model_validate(raw)
+    except ValidationError as exc:
+        raise InvalidMessage(describe_errors(exc), job_id=job_id) from exc
+    if message.stage != stage:
+        raise InvalidMessage(
+            f"message for stage {message.stage!r} arrived on the {stage!r} queue", job_id=job_id
+        )
+    return message
+
+
+class _Heartbeat:
+    """Keeps the message hidden and the stage's lease alive while the handler works."""
+
+    def __init__(
+        self, worker: Worker, received: ReceivedMessage, message: StageMessage, log: Any
+    ) -> None:
+        self.worker = worker
+        self.received = received
+        self.message = message
+        self.log = log
+        self.lost = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._beat, name=f"heartbeat-{worker.stage}", daemon=True
+        )
+
+    def __enter__(self) -> _Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _beat(self) -> None:
+        timeout = self.worker.visibility_timeout
+        while not self._stop.wait(timeout / 3):
+            try:
+                if not self.worker.queue.extend(self.received.receipt, timeout):
+                    self.lost = True
+                jobs.apply(
+                    self.worker.backend.jobs,
+                    self.message.job_id,
+                    jobs.renew(self.worker.stage, self.received.message_id, timeout),
+                )
+            except TransitionRefused:
+                self.lost = True
+            except Exception:
+                self.log.exception("heartbeat_failed")
+            if self.lost:
+                self.log.warning("heartbeat_lost_claim")
+                return
+
+
+class Worker:
+    """Consumes one stage's queue and runs its handler on each message."""
+
+    def __init__(
+        self,
+        stage: str,
+        handler: Handler,
+        *,
+        backend: Backend,
+        settings: Settings,
+        next_stage: str,
+        styles: StyleCatalog | None = None,
+        wait_seconds: float | None = None,
+    ) -> None:
+        self.stage = stage
+        self.handler = handler
+        self.backend = backend
+        self.settings = settings
+        self.next_stage = next_stage
+        self.styles = styles or load_catalog()
+        self.queue: Queue = backend.queue(stage)
+        self.visibility_timeout = settings.worker.visibility_timeout
+        self.wait_seconds = settings.worker.wait_seconds if wait_seconds is None else wait_seconds
+        self.log = get_logger(stage=stage)
+        self._stopping = threading.Event()
+        self._stop_deadline: float | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def stop(self, timeout: float | None = None) -> None:
+        """Stop receiving; the message in hand gets ``timeout`` seconds (default: the
+        ``stop_timeout`` setting) to finish before it is released."""
+        grace = self.settings.worker.stop_timeout if timeout is None else timeout
+        self._stop_deadline = time.monotonic() + grace
+        self._stopping.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
+    def run(self) -> None:
+        """Receive and process until ``stop()``."""
+        self.log.info("worker_started", queue=self.queue.name)
+        failures = 0
+        while not self._stopping.is_set():
+            try:
+                batch = self.queue.receive(
+                    max_messages=1,
+                    wait_seconds=self.wait_seconds,
+                    visibility_timeout=self.visibility_timeout,
+                )
+                failures = 0
+            except Exception:
+                failures += 1
+                self.log.exception("receive_failed", failures=failures)
+                self._stopping.wait(compute_backoff(failures, minimum=0.5, maximum=30))
+                continue
+            for received in batch:
+                if self._stopping.is_set():
+                    self.queue.extend(received.receipt, 0)
+                    continue
+                if self.process(received) is Outcome.RELEASED:
+                    break
+        self.log.info("worker_stopped")
+
+    def run_once(self, wait_seconds: float = 0) -> Outcome | None:
+        """Receive at most one message and process it. For tests and tools."""
+        batch = self.queue.receive(
+            max_messages=1, wait_seconds=wait_seconds, visibility_timeout=self.visibility_timeout
+        )
+        return self.process(batch[0]) if batch else None
+
+    # ------------------------------------------------------------------ one message
+
+    def process(self, received: ReceivedMessage) -> Outcome:
+        log = self.log.bind(message_id=received.message_id, receive_count=received.receive_count)
+        try:
+            message = parse_message(received.body, stage=self.stage)
+        except InvalidMessage as exc:
+            return self._dead_letter(received, str(exc), exc.job_id, log)
+        with structlog.contextvars.bound_contextvars(job_id=message.job_id):
+            return self._process(received, message, log.bind(job_id=message.job_id))
+
+    def _process(self, received: ReceivedMessage, message: StageMessage, log: Any) -> Outcome:
+        table = self.backend.jobs
+        claim_id = received.message_id
+        try:
+            jobs.apply(
+                table, message.job_id, jobs.claim(self.stage, claim_id, self.visibility_timeout)
+            )
+        except TransitionRefused as exc:
+            log.info("duplicate_dropped", reason=str(exc))
+            self.queue.delete(received.receipt)
+            return Outcome.DUPLICATE
+        except NotFound:
+            return self._dead_letter(
+                received, f"job {message.job_id} does not exist", None, log
+            )
+        log.info("stage_started")
+        started = time.monotonic()
+        context = StageContext(
+            job_id=message.job_id,
+            stage=self.stage,
+            next_stage=self.next_stage,
+            blobs=self.backend.blobs,
+            settings=self.settings,
+            styles=self.styles,
+            log=log,
+            attempt=received.receive_count,
+        )
+        try:
+            with _Heartbeat(self, received, message, log):
+                result = self._run_handler(message, context)
+            self._check_result(message, result)
+        except _Released:
+            return self._release(received, message, log)
+        except BaseException as exc:
+            return self._failed(received, message, exc, log)
+
+        if result.stage != COMPLETE:
+            self.backend.queue(result.stage).send(result.to_json())
+        produced = {k: v for k, v in result.artifacts.items() if message.artifacts.get(k) != v}
+        try:
+            jobs.apply(
+                table,
+                message.job_id,
+                jobs.complete(
+                    self.stage,
+                    claim_id,
+                    produced,
+                    None if result.stage == COMPLETE else result.stage,
+                ),
+            )
+        except TransitionRefused as exc:
+            # Our lease ran out and another delivery took over; it will publish too and
+            # the next stage's claim drops whichever message comes second.
+            log.warning("completed_without_claim", reason=str(exc))
+        self.queue.delete(received.receipt)
+        log.info("stage_done", seconds=round(time.monotonic() - started, 3), next=result.stage)
+        return Outcome.DONE
+
+    def _run_handler(self, message: StageMessage, context: StageContext) -> StageMessage:
+        # The handler runs on its own thread so that a stopping worker can give up
+        # waiting for it and release the message; a put is atomic, so an abandoned
+        # handler never leaves half an artifact behind.
+        box: dict[str, Any] = {}
+
+        def target() -> None:
+            with structlog.contextvars.bound_contextvars(job_id=message.job_id, stage=self.stage):
+                try:
+                    box["result"] = self.handler(message, context)
+                except BaseException as exc:
+                    box["error"] = exc
+
+        thread = threading.Thread(target=target, name=f"handler-{self.stage}", daemon=True)
+        thread.start()
+        while thread.is_alive():
+            thread.join(0.05)
+            if (
+                thread.is_alive()
+                and self._stop_deadline is not None
+                and time.monotonic() > self._stop_deadline
+            ):
+                raise _Released
+        if "error" in box:
+            raise box["error"]
+        return box["result"]  # type: ignore[no-any-return]
+
+    def _check_result(self, message: StageMessage, result: object) -> None:
+        if not isinstance(result, StageMessage):
+            raise PermanentError(
+                f"the {self.stage} handler returned {type(result).__name__}, not a StageMessage"
+            )
+        if result.job_id != message.job_id or result.stage != self.next_stage:
+            raise PermanentError(
+                f"the {self.stage} handler returned a message for job {result.job_id}, stage "
+                f"{result.stage!r}; expected job {message.job_id}, stage {self.next_stage!r}"
+            )
+
+    # ------------------------------------------------------------------ endings
+
+    def _failed(
+        self, received: ReceivedMessage, message: StageMessage, exc: BaseException, log: Any
+    ) -> Outcome:
+        reason = _describe(exc)
+        permanent = isinstance(exc, ContractError | PermanentError | NotFound)
+        if not isinstance(exc, PixelScriptError):
+            log.error("handler_crashed", error=reason, exc_info=exc)
+        if permanent or received.receive_count >= self.queue.max_receives:
+            if not permanent:
+                reason = f"gave up after {received.receive_count} attempts: {reason}"
+            return self._dead_letter(received, reason, message.job_id, log)
+        delay = compute_backoff(
+            received.receive_count,
+            minimum=self.settings.worker.backoff_min,
+            maximum=self.settings.worker.backoff_max,
+        )
+        try:
+            jobs.apply(
+                self.backend.jobs,
+                message.job_id,
+                jobs.retry_later(self.stage, received.message_id, reason),
+            )
+        except TransitionRefused:
+            pass
+        self.queue.extend(received.receipt, math.ceil(delay))
+        log.warning("stage_retry", error=reason, retry_in=math.ceil(delay))
+        return Outcome.RETRY
+
+    def _dead_letter(
+        self, received: ReceivedMessage, reason: str, job_id: str | None, log: Any
+    ) -> Outcome:
+        reason = reason[:REASON_MAX_CHARS]
+        if job_id is not None:
+            try:
+                jobs.apply(self.backend.jobs, job_id, jobs.fail(self.stage, reason))
+            except (TransitionRefused, NotFound):
+                pass
+        self.queue.dead_letter(received, reason)
+        log.error("dead_lettered", reason=reason)
+        return Outcome.DEAD_LETTERED
+
+    def _release(self, received: ReceivedMessage, message: StageMessage, log: Any) -> Outcome:
+        self.queue.extend(received.receipt, 0)
+        try:
+            jobs.apply(
+                self.backend.jobs,
+                message.job_id,
+                jobs.release(self.stage, received.message_id),
+            )
+        except TransitionRefused:
+            pass
+        log.warning("message_released", reason="stop timeout reached")
+        return Outcome.RELEASED
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, PixelScriptError):
+        return str(exc) or type(exc).__name__
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
