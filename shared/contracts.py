@@ -25,6 +25,8 @@ from pydantic import (
     model_validator,
 )
 
+from shared.errors import ContractError
+
 __all__ = [
     "ARTIFACT_KEY_PATTERN",
     "JOB_ID_PATTERN",
@@ -86,10 +88,16 @@ def new_job_id() -> str:
 # ---------------------------------------------------------------- text helpers
 
 
+#: Kinds of text that live on one line (a Fountain cue, a heading, a title).
+_SINGLE_LINE = {"name", "scene heading", "title"}
+
+
 def _clean_text(value: str, *, max_chars: int, what: str = "text") -> str:
     value = unicodedata.normalize("NFC", value).strip()
     if not value:
         raise ValueError("must not be empty")
+    if what in _SINGLE_LINE and ("\n" in value or "\r" in value or "\t" in value):
+        raise ValueError(f"must be a single line (a {what} cannot hold line breaks or tabs)")
     if len(value) > max_chars:
         raise ValueError(f"is too long ({len(value)} characters; the limit is {max_chars})")
     if _CONTROL.search(value):
@@ -296,6 +304,20 @@ class JobRequest(_Model):
     director: Annotated[str, _text(DIRECTOR_MAX_CHARS, "name")]
     options: JobOptions = Field(default_factory=JobOptions)
     script: UserScript | None = None
+
+    @field_validator("script")
+    @classmethod
+    def _script_reads(cls, value: UserScript | None) -> UserScript | None:
+        # A screenplay that cannot be read is refused with the request, before any job
+        # exists, rather than failing a job later.
+        if value is not None:
+            from shared.user_script import parse_user_script
+
+            try:
+                parse_user_script(value, director="check")
+            except ContractError as exc:
+                raise ValueError("; ".join(exc.problems)) from None
+        return value
 
 
 # ---------------------------------------------------------------- transport

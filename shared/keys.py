@@ -18,7 +18,9 @@ __all__ = [
 
 #: Lowercase path segments of letters, digits, dot, dash and underscore; no empty or
 #: dot-only segments, so no key can climb out of its folder or prefix.
-BLOB_KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9_-]+)*(/[a-z0-9][a-z0-9_-]*(\.[a-z0-9_-]+)*)*$")
+BLOB_KEY_PATTERN = re.compile(
+    r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9_-]+)*(/[a-z0-9][a-z0-9_-]*(\.[a-z0-9_-]+)*)*$"
+)
 BLOB_KEY_MAX_CHARS = 512
 
 

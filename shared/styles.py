@@ -141,32 +141,34 @@ class StyleCatalog:
     def __init__(self, neutral: DirectorStyle, directors: list[DirectorStyle]) -> None:
         self.neutral = neutral
         self.directors = list(directors)
-        self._by_key: dict[str, DirectorStyle] = {}
+        self._by_name: dict[str, DirectorStyle] = {}
+        self._by_surname: dict[str, DirectorStyle] = {}
         for style in self.directors:
             for alias in [style.name, *style.aliases]:
-                self._by_key[normalise_name(alias)] = style
-            # The surname alone ("kubrick") and the name in either order ("miyazaki hayao").
+                key = normalise_name(alias)
+                (self._by_name if " " in key else self._by_surname)[key] = style
             words = normalise_name(style.name).split()
-            self._by_key.setdefault(words[-1], style)
-            self._by_key.setdefault(" ".join(reversed(words)), style)
+            # The name in either order ("miyazaki hayao") and the surname alone ("kubrick").
+            self._by_name.setdefault(" ".join(reversed(words)), style)
+            self._by_surname.setdefault(words[-1], style)
 
     def names(self) -> list[str]:
         return [style.name for style in self.directors]
 
     def find(self, name: str) -> DirectorStyle | None:
-        """The catalog style ``name`` means, or ``None`` when it is nobody we know."""
+        """The catalog style ``name`` means, or ``None`` when it is nobody we know.
+
+        A full name must match a full name (a typo allowed), so "Paul Thomas Anderson"
+        is not taken for Wes Anderson; a single word may match a surname.
+        """
         key = normalise_name(name)
         if not key:
             return None
-        if key in self._by_key:
-            return self._by_key[key]
-        close = difflib.get_close_matches(key, self._by_key, n=1, cutoff=MATCH_CUTOFF)
-        if close:
-            return self._by_key[close[0]]
-        # A typo in one word of a full name: compare word by word with the surname.
-        *_, last = key.split()
-        close = difflib.get_close_matches(last, self._by_key, n=1, cutoff=MATCH_CUTOFF + 0.03)
-        return self._by_key[close[0]] if close and len(last) >= 5 else None
+        keys = self._by_name if " " in key else self._by_surname
+        if key in keys:
+            return keys[key]
+        close = difflib.get_close_matches(key, keys, n=1, cutoff=MATCH_CUTOFF)
+        return keys[close[0]] if close else None
 
     def resolve(self, name: str) -> DirectorStyle:
         """The style for ``name``: a catalog entry, or the neutral style under that name."""

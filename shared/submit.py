@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from shared import jobs
 from shared.backends import Backend
 from shared.contracts import JobRecord, JobRequest, StageMessage, new_job_id
@@ -30,9 +32,7 @@ def submit(backend: Backend, request: JobRequest) -> JobRecord:
     try:
         backend.queue(stages[0]).send(message.to_json())
     except Exception as exc:
-        try:
+        with contextlib.suppress(TransitionRefused):
             jobs.apply(backend.jobs, job_id, jobs.fail(stages[0], f"could not enqueue: {exc}"))
-        except TransitionRefused:
-            pass
         raise
     return record

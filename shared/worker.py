@@ -19,6 +19,7 @@ its message (visibility 0) so another worker picks it up at once.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import threading
@@ -33,7 +34,7 @@ from pydantic import ValidationError
 from shared import jobs
 from shared.backends import Backend
 from shared.backoff import compute_backoff
-from shared.contracts import SCHEMA_VERSION, JOB_ID_PATTERN, StageMessage
+from shared.contracts import JOB_ID_PATTERN, SCHEMA_VERSION, StageMessage
 from shared.errors import (
     ContractError,
     InvalidMessage,
@@ -249,9 +250,7 @@ class Worker:
             self.queue.delete(received.receipt)
             return Outcome.DUPLICATE
         except NotFound:
-            return self._dead_letter(
-                received, f"job {message.job_id} does not exist", None, log
-            )
+            return self._dead_letter(received, f"job {message.job_id} does not exist", None, log)
         log.info("stage_started")
         started = time.monotonic()
         context = StageContext(
@@ -351,14 +350,12 @@ class Worker:
             minimum=self.settings.worker.backoff_min,
             maximum=self.settings.worker.backoff_max,
         )
-        try:
+        with contextlib.suppress(TransitionRefused):
             jobs.apply(
                 self.backend.jobs,
                 message.job_id,
                 jobs.retry_later(self.stage, received.message_id, reason),
             )
-        except TransitionRefused:
-            pass
         self.queue.extend(received.receipt, math.ceil(delay))
         log.warning("stage_retry", error=reason, retry_in=math.ceil(delay))
         return Outcome.RETRY
@@ -368,24 +365,20 @@ class Worker:
     ) -> Outcome:
         reason = reason[:REASON_MAX_CHARS]
         if job_id is not None:
-            try:
+            with contextlib.suppress(TransitionRefused, NotFound):
                 jobs.apply(self.backend.jobs, job_id, jobs.fail(self.stage, reason))
-            except (TransitionRefused, NotFound):
-                pass
         self.queue.dead_letter(received, reason)
         log.error("dead_lettered", reason=reason)
         return Outcome.DEAD_LETTERED
 
     def _release(self, received: ReceivedMessage, message: StageMessage, log: Any) -> Outcome:
         self.queue.extend(received.receipt, 0)
-        try:
+        with contextlib.suppress(TransitionRefused):
             jobs.apply(
                 self.backend.jobs,
                 message.job_id,
                 jobs.release(self.stage, received.message_id),
             )
-        except TransitionRefused:
-            pass
         log.warning("message_released", reason="stop timeout reached")
         return Outcome.RELEASED
 

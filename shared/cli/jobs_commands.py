@@ -84,4 +84,6 @@ def register(app: typer.Typer) -> None:
                 style.writing.structure,
             )
         stdout.print(table)
-        stdout.print("Any other name works too: it gets a neutral style and is passed to the writer.")
+        stdout.print(
+            "Any other name works too: it gets a neutral style and is passed to the writer."
+        )

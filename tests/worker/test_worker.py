@@ -85,9 +85,7 @@ class TestHappyPath:
         assert handed["artifacts"] == {"alpha": f"jobs/{record.job_id}/alpha.txt"}
         assert local_backend.queue("alpha").depth() == 0
 
-    def test_last_stage_completes_the_job(
-        self, local_backend: Backend, settings: Settings
-    ) -> None:
+    def test_last_stage_completes_the_job(self, local_backend: Backend, settings: Settings) -> None:
         """A handler returning the COMPLETE message marks the job succeeded, sends nothing."""
         record = start_job(local_backend)
         worker = Worker(
@@ -108,7 +106,9 @@ class TestRetries:
     ) -> None:
         """A throttled first attempt is retried and the second attempt completes the stage."""
         record = start_job(local_backend)
-        handler = CountingHandler(lambda call: TransientError("429 slow down") if call == 1 else None)
+        handler = CountingHandler(
+            lambda call: TransientError("429 slow down") if call == 1 else None
+        )
         worker = alpha_worker(local_backend, settings, handler)
         assert worker.run_once(1) is Outcome.RETRY
         retrying = local_backend.jobs.get(record.job_id).stages["alpha"]
@@ -191,7 +191,9 @@ class TestPoisonMessages:
         self, local_backend: Backend, settings: Settings
     ) -> None:
         """A well-formed message whose job does not exist is dead-lettered, not retried."""
-        local_backend.queue("alpha").send(StageMessage(job_id=new_job_id(), stage="alpha").to_json())
+        local_backend.queue("alpha").send(
+            StageMessage(job_id=new_job_id(), stage="alpha").to_json()
+        )
         assert (
             alpha_worker(local_backend, settings, CountingHandler()).run_once(1)
             is Outcome.DEAD_LETTERED
@@ -205,7 +207,9 @@ class TestDuplicates:
     ) -> None:
         """The same stage message sent twice: the handler runs once, beta gets one message."""
         record = start_job(local_backend)
-        local_backend.queue("alpha").send(StageMessage(job_id=record.job_id, stage="alpha").to_json())
+        local_backend.queue("alpha").send(
+            StageMessage(job_id=record.job_id, stage="alpha").to_json()
+        )
         handler = CountingHandler()
         worker = alpha_worker(local_backend, settings, handler)
         assert [worker.run_once(1), worker.run_once(1)] == [Outcome.DONE, Outcome.DUPLICATE]
@@ -218,7 +222,9 @@ class TestDuplicates:
     ) -> None:
         """Two workers holding copies of one message at once: one runs, the other drops."""
         record = start_job(local_backend)
-        local_backend.queue("alpha").send(StageMessage(job_id=record.job_id, stage="alpha").to_json())
+        local_backend.queue("alpha").send(
+            StageMessage(job_id=record.job_id, stage="alpha").to_json()
+        )
         release = threading.Event()
         inside = threading.Event()
 
@@ -253,7 +259,9 @@ class TestDuplicates:
             next_stage=COMPLETE,
         ).run_once(1)
         finished = local_backend.jobs.get(record.job_id)
-        local_backend.queue("alpha").send(StageMessage(job_id=record.job_id, stage="alpha").to_json())
+        local_backend.queue("alpha").send(
+            StageMessage(job_id=record.job_id, stage="alpha").to_json()
+        )
         assert alpha_worker(local_backend, settings, CountingHandler()).run_once(1) is (
             Outcome.DUPLICATE
         )
@@ -279,8 +287,9 @@ class TestHeartbeat:
         thread = threading.Thread(target=worker.run_once, args=(1,))
         thread.start()
         wait_until(
-            lambda: local_backend.jobs.get(record.job_id).stages["alpha"].status
-            == StageStatus.RUNNING,
+            lambda: (
+                local_backend.jobs.get(record.job_id).stages["alpha"].status == StageStatus.RUNNING
+            ),
             timeout=10,
             what="alpha to start",
         )
@@ -290,7 +299,9 @@ class TestHeartbeat:
         assert local_backend.jobs.get(record.job_id).stages["alpha"].attempts == 1
 
 
-def worker_process(settings: Settings, behaviour: str, *, stop_timeout: float = 5) -> subprocess.Popen:
+def worker_process(
+    settings: Settings, behaviour: str, *, stop_timeout: float = 5
+) -> subprocess.Popen:
     return subprocess.Popen(
         [
             sys.executable,

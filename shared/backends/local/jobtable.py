@@ -47,7 +47,8 @@ class LocalJobTable:
                     current=JobRecord.model_validate_json(existing["body"]),
                 )
             db.execute(
-                "INSERT INTO jobs (job_id, status, created_ts, version, body) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO jobs (job_id, status, created_ts, version, body) "
+                "VALUES (?, ?, ?, ?, ?)",
                 (
                     stored.job_id,
                     stored.status.value,
@@ -59,7 +60,11 @@ class LocalJobTable:
         return stored
 
     def get(self, job_id: str) -> JobRecord:
-        row = self.database.read().execute("SELECT body FROM jobs WHERE job_id = ?", (job_id,)).fetchone()
+        row = (
+            self.database.read()
+            .execute("SELECT body FROM jobs WHERE job_id = ?", (job_id,))
+            .fetchone()
+        )
         if row is None:
             raise NotFound(f"no job {job_id[:64]!r}")
         return JobRecord.model_validate_json(row["body"])
@@ -68,7 +73,8 @@ class LocalJobTable:
         stored = record.model_copy(update={"version": expected_version + 1})
         with self.database.write() as db:
             cursor = db.execute(
-                "UPDATE jobs SET status = ?, version = ?, body = ? WHERE job_id = ? AND version = ?",
+                "UPDATE jobs SET status = ?, version = ?, body = ? "
+                "WHERE job_id = ? AND version = ?",
                 (
                     stored.status.value,
                     stored.version,
@@ -78,13 +84,14 @@ class LocalJobTable:
                 ),
             )
             if cursor.rowcount == 0:
-                row = db.execute("SELECT body FROM jobs WHERE job_id = ?", (record.job_id,)).fetchone()
+                row = db.execute(
+                    "SELECT body FROM jobs WHERE job_id = ?", (record.job_id,)
+                ).fetchone()
                 if row is None:
                     raise NotFound(f"no job {record.job_id!r}")
                 current = JobRecord.model_validate_json(row["body"])
                 raise ConflictError(
-                    f"job {record.job_id} is at version {current.version}, "
-                    f"not {expected_version}",
+                    f"job {record.job_id} is at version {current.version}, not {expected_version}",
                     current=current,
                 )
         return stored
@@ -110,7 +117,7 @@ class LocalJobTable:
         rows = (
             self.database.read()
             .execute(
-                f"SELECT job_id, created_ts, body FROM jobs {where} "  # noqa: S608 - fixed clauses
+                f"SELECT job_id, created_ts, body FROM jobs {where} "
                 "ORDER BY created_ts DESC, job_id DESC LIMIT ?",
                 (*params, limit + 1),
             )

@@ -7,8 +7,8 @@ import threading
 import time
 import uuid
 
-from shared.backends.local.database import Database
 from shared.backends.limits import check_message
+from shared.backends.local.database import Database
 from shared.ports import DeadLetter, ReceivedMessage
 
 __all__ = ["LocalQueue"]
@@ -33,7 +33,8 @@ class LocalQueue:
         now = time.time()
         with self.database.write() as db:
             db.execute(
-                "INSERT INTO messages (id, queue, body, sent_at, visible_at) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO messages (id, queue, body, sent_at, visible_at) "
+                "VALUES (?, ?, ?, ?, ?)",
                 (message_id, self.name, body, now, now + delay_seconds),
             )
         with self._arrived:
