@@ -10,10 +10,21 @@ from shared.errors import ContractError
 __all__ = [
     "BLOB_KEY_PATTERN",
     "check_blob_key",
+    "dialogue_mp3_key",
+    "dialogue_wav_key",
     "job_prefix",
+    "line_audio_key",
+    "movie_key",
+    "poster_key",
     "request_key",
+    "scene_image_key",
     "script_fountain_key",
     "script_json_key",
+    "storyboard_key",
+    "subtitles_srt_key",
+    "subtitles_vtt_key",
+    "timeline_key",
+    "title_image_key",
 ]
 
 #: Lowercase path segments of letters, digits, dot, dash and underscore; no empty or
@@ -48,3 +59,49 @@ def script_json_key(job_id: str) -> str:
 
 def script_fountain_key(job_id: str) -> str:
     return f"jobs/{job_id}/script.fountain"
+
+
+def title_image_key(job_id: str) -> str:
+    return f"jobs/{job_id}/images/title.png"
+
+
+def scene_image_key(job_id: str, scene: int) -> str:
+    return f"jobs/{job_id}/images/scene-{scene:03d}.png"
+
+
+def storyboard_key(job_id: str) -> str:
+    return f"jobs/{job_id}/storyboard.png"
+
+
+def line_audio_key(job_id: str, scene: int, line: int) -> str:
+    """The clip of line ``line`` (1-based) of scene ``scene``: ``audio/003-002.wav``."""
+    return f"jobs/{job_id}/audio/{scene:03d}-{line:03d}.wav"
+
+
+def dialogue_mp3_key(job_id: str) -> str:
+    return f"jobs/{job_id}/mix/dialogue.mp3"
+
+
+def dialogue_wav_key(job_id: str) -> str:
+    """The lossless mix the renderer muxes from (no second lossy generation)."""
+    return f"jobs/{job_id}/mix/dialogue.wav"
+
+
+def timeline_key(job_id: str) -> str:
+    return f"jobs/{job_id}/mix/timeline.json"
+
+
+def subtitles_srt_key(job_id: str) -> str:
+    return f"jobs/{job_id}/subtitles.srt"
+
+
+def subtitles_vtt_key(job_id: str) -> str:
+    return f"jobs/{job_id}/subtitles.vtt"
+
+
+def movie_key(job_id: str) -> str:
+    return f"jobs/{job_id}/movie.mp4"
+
+
+def poster_key(job_id: str) -> str:
+    return f"jobs/{job_id}/poster.jpg"

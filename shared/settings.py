@@ -79,6 +79,8 @@ class Settings(BaseSettings):
     log_format: Literal["json", "console"] = "json"
 
     script_provider: Literal["rules", "openai"] = "rules"
+    image_provider: Literal["painter", "openai"] = "painter"
+    audio_provider: Literal["piper", "polly"] = "piper"
 
     openai: OpenAISettings = Field(default_factory=OpenAISettings)
     aws: AWSSettings = Field(default_factory=AWSSettings)
