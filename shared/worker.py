@@ -43,6 +43,8 @@ from shared.errors import (
     PixelScriptError,
     TransitionRefused,
 )
+from shared.health import touch
+from shared.intake import admit_job_request
 from shared.logs import get_logger
 from shared.pipeline import COMPLETE, Handler
 from shared.ports import BlobStore, Queue, ReceivedMessage
@@ -146,6 +148,7 @@ class _Heartbeat:
                     self.message.job_id,
                     jobs.renew(self.worker.stage, self.received.message_id, timeout),
                 )
+                touch(self.worker.health_file)
             except TransitionRefused:
                 self.lost = True
             except Exception:
@@ -179,6 +182,7 @@ class Worker:
         self.visibility_timeout = settings.worker.visibility_timeout
         self.wait_seconds = settings.worker.wait_seconds if wait_seconds is None else wait_seconds
         self.log = get_logger(stage=stage)
+        self.health_file = settings.worker.health_file
         self._stopping = threading.Event()
         self._stop_deadline: float | None = None
 
@@ -200,6 +204,7 @@ class Worker:
         self.log.info("worker_started", queue=self.queue.name)
         failures = 0
         while not self._stopping.is_set():
+            touch(self.health_file)
             try:
                 batch = self.queue.receive(
                     max_messages=1,
@@ -232,7 +237,11 @@ class Worker:
     def process(self, received: ReceivedMessage) -> Outcome:
         log = self.log.bind(message_id=received.message_id, receive_count=received.receive_count)
         try:
-            message = parse_message(received.body, stage=self.stage)
+            # A job request ({"schema": 1, "request": ...}, see shared.intake) becomes
+            # its job and the first stage's message; anything else must be a stage message.
+            message = admit_job_request(self.backend, received, stage=self.stage) or parse_message(
+                received.body, stage=self.stage
+            )
         except InvalidMessage as exc:
             return self._dead_letter(received, str(exc), exc.job_id, log)
         with structlog.contextvars.bound_contextvars(job_id=message.job_id):

@@ -47,6 +47,8 @@ def open_backend(settings: Settings) -> Backend:
                 database, queue_name(settings, stage), max_receives=settings.worker.max_receives
             ),
         )
-    raise NotImplementedError(
-        "PIXELSCRIPT_BACKEND=aws is not available in this version; use the local backend"
-    )
+    if settings.backend == "aws":
+        from shared.backends.aws import open_aws_backend
+
+        return open_aws_backend(settings)
+    raise ValueError(f"unknown backend {settings.backend!r}; use 'local' or 'aws'")

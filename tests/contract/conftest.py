@@ -1,6 +1,7 @@
 """The port contract runs against every backend: a test that asks for ``backend`` runs
-once per entry in ``BACKENDS``. The AWS backend joins by adding its name and a branch
-below; the tests themselves do not change."""
+once per entry in ``BACKENDS``, built by the fixture ``<name>_backend`` (``local_backend``
+in ``tests/conftest.py``, ``aws_backend`` on a moto server in ``tests/fakes/moto.py``).
+The tests themselves do not change per backend."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from shared.backends import Backend
 
-BACKENDS = ["local"]
+BACKENDS = ["local", "aws"]
 
 
 @pytest.fixture(params=BACKENDS)

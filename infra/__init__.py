@@ -1,0 +1,1 @@
+"""The CDK app: ``app.py`` builds one ``PixelScriptStack`` per environment."""

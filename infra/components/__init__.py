@@ -1,0 +1,1 @@
+"""Constructs the stack composes: queues, storage, network, worker and API services."""
