@@ -17,17 +17,31 @@ How a request is answered, first match wins:
 
 A route is ``"METHOD /path"`` or just ``"/path"`` (any method); a path may hold
 ``{name}`` placeholders (``/v1/fine_tuning/jobs/{job_id}``) whose values reach the
-handler in ``RecordedRequest.params``. Images, files and fine-tuning jobs are added
-later by registering handlers; nothing here is specific to chat but the default.
+handler in ``RecordedRequest.params``.
+
+``POST /v1/images/generations`` has a default handler too: a small valid PNG of the
+requested aspect as ``b64_json``, its colour derived from the prompt (so different
+prompts give different pictures). Script refusals with
+``error_reply(400, ..., code="content_policy_violation")``. For concurrency tests the
+server counts requests in flight per path (``max_in_flight``) and can ``hold`` a
+route's requests until a number of them are in flight at once::
+
+    fake.hold("/v1/images/generations", until_in_flight=2, timeout=2.0)
+    ...  # a client limited to 2 at once sends 6 requests
+    assert fake.max_in_flight("/v1/images/generations") == 2
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import itertools
 import json
 import re
+import struct
 import threading
 import time
+import zlib
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,15 +50,20 @@ from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 __all__ = [
+    "IMAGES_PATH",
     "FakeOpenAI",
     "RecordedRequest",
     "Reply",
     "chat_completion",
     "chat_reply",
     "error_reply",
+    "image_reply",
+    "images_response",
+    "png_bytes",
 ]
 
 CHAT_PATH = "/v1/chat/completions"
+IMAGES_PATH = "/v1/images/generations"
 
 
 @dataclass
@@ -161,6 +180,66 @@ def error_reply(
     return Reply(status=status, body=body, headers=sent)
 
 
+def png_bytes(width: int, height: int, colour: tuple[int, int, int]) -> bytes:
+    """A valid RGB PNG of one flat colour (no imaging library needed)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return (
+            struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
+        )
+
+    row = b"\x00" + bytes(colour) * width
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )
+
+
+def images_response(pngs: list[bytes], *, revised_prompt: str | None = None) -> dict[str, Any]:
+    """An ``ImagesResponse`` as the API returns it, each image as ``b64_json``."""
+    return {
+        "created": int(time.time()),
+        "data": [
+            {"b64_json": base64.b64encode(png).decode("ascii"), "revised_prompt": revised_prompt}
+            for png in pngs
+        ],
+        "usage": {
+            "input_tokens": 50,
+            "input_tokens_details": {"image_tokens": 0, "text_tokens": 50},
+            "output_tokens": 1000,
+            "total_tokens": 1050,
+        },
+    }
+
+
+def image_reply(png: bytes | None = None, *, size: str = "64x36") -> Reply:
+    """A scripted 200 images answer (a flat grey PNG of ``size`` unless ``png`` is given)."""
+    if png is None:
+        width, height = (int(v) for v in size.split("x"))
+        png = png_bytes(width, height, (128, 128, 128))
+    return Reply(body=images_response([png]))
+
+
+def _image_for(body: dict[str, Any]) -> bytes:
+    """A small PNG with the requested size's aspect, coloured by the prompt."""
+    size = str(body.get("size") or "1024x1024")
+    try:
+        width, height = (int(v) for v in size.lower().split("x"))
+    except ValueError:
+        width, height = 1024, 1024
+    scale = 64 / max(width, height)
+    digest = hashlib.sha256(str(body.get("prompt", "")).encode("utf-8")).digest()
+    return png_bytes(
+        max(1, round(width * scale)),
+        max(1, round(height * scale)),
+        (digest[0], digest[1], digest[2]),
+    )
+
+
 # ---------------------------------------------------------------- routing
 
 
@@ -204,7 +283,13 @@ class FakeOpenAI:
         self._stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        # requests being answered right now, and the most ever at once, per path
+        self._flight = threading.Condition()
+        self._in_flight: dict[str, int] = {}
+        self._max_in_flight: dict[str, int] = {}
+        self._holds: dict[str, tuple[int, float]] = {}
         self.route(f"POST {CHAT_PATH}", self._default_chat)
+        self.route(f"POST {IMAGES_PATH}", self._default_images)
 
     # -------------------------------------------------------- lifecycle
 
@@ -281,11 +366,51 @@ class FakeOpenAI:
         """JSON bodies of every chat completion request, in order."""
         return [r.json for r in self.requests_to(CHAT_PATH, "POST")]
 
+    def image_requests(self) -> list[dict[str, Any]]:
+        """JSON bodies of every image generation request, in order."""
+        return [r.json for r in self.requests_to(IMAGES_PATH, "POST")]
+
+    # -------------------------------------------------------- concurrency
+
+    def hold(self, path: str, *, until_in_flight: int, timeout: float) -> None:
+        """Keep each request to ``path`` waiting until ``until_in_flight`` requests to it
+        are in flight at once (or ``timeout`` seconds pass), then answer it: a client
+        that may send N at once is then seen sending exactly N."""
+        with self._flight:
+            self._holds[path] = (until_in_flight, timeout)
+
+    def max_in_flight(self, path: str) -> int:
+        """The most requests to ``path`` ever answered at the same time."""
+        with self._flight:
+            return self._max_in_flight.get(path, 0)
+
+    def _enter(self, path: str) -> None:
+        with self._flight:
+            now = self._in_flight.get(path, 0) + 1
+            self._in_flight[path] = now
+            self._max_in_flight[path] = max(now, self._max_in_flight.get(path, 0))
+            self._flight.notify_all()
+            hold = self._holds.get(path)
+            if hold is not None:
+                wanted, timeout = hold
+                self._flight.wait_for(
+                    lambda: self._in_flight.get(path, 0) >= wanted or self._stopping.is_set(),
+                    timeout=timeout,
+                )
+
+    def _leave(self, path: str) -> None:
+        with self._flight:
+            self._in_flight[path] = self._in_flight.get(path, 1) - 1
+            self._flight.notify_all()
+
     def reset(self) -> None:
-        """Forget recorded requests and unused scripted replies."""
+        """Forget recorded requests, unused scripted replies, holds and flight counts."""
         with self._lock:
             self.requests.clear()
             self._queues.clear()
+        with self._flight:
+            self._holds.clear()
+            self._max_in_flight.clear()
 
     def _register(self, route: str) -> _Route:
         parsed = _Route.parse(route)
@@ -333,6 +458,13 @@ class FakeOpenAI:
         content = self.chat_content(body)
         return chat_reply(content=content, model=str(body.get("model", "gpt-4.1-mini")))
 
+    def _default_images(self, request: RecordedRequest) -> Reply:
+        body = request.json if isinstance(request.json, dict) else {}
+        if not body.get("prompt"):
+            return error_reply(400, "Missing required parameter: 'prompt'.", param="prompt")
+        revised = body["prompt"] if str(body.get("model", "")).startswith("dall-e") else None
+        return Reply(body=images_response([_image_for(body)], revised_prompt=revised))
+
 
 def _handler_class(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
     class _Handler(BaseHTTPRequestHandler):
@@ -354,15 +486,21 @@ def _handler_class(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 raw=raw,
                 json=parsed,
             )
+            fake._enter(split.path)
             try:
-                reply = fake._answer(request)
-            except Exception as exc:  # a broken test handler: say so, never hang
-                reply = error_reply(
-                    500, f"FakeOpenAI handler failed: {exc!r}", headers={"x-should-retry": "false"}
-                )
-            if reply.delay and fake._stopping.wait(reply.delay):
-                return
-            self._send(reply, request_number=len(fake.requests))
+                try:
+                    reply = fake._answer(request)
+                except Exception as exc:  # a broken test handler: say so, never hang
+                    reply = error_reply(
+                        500,
+                        f"FakeOpenAI handler failed: {exc!r}",
+                        headers={"x-should-retry": "false"},
+                    )
+                if reply.delay and fake._stopping.wait(reply.delay):
+                    return
+                self._send(reply, request_number=len(fake.requests))
+            finally:
+                fake._leave(split.path)
 
         def _send(self, reply: Reply, *, request_number: int) -> None:
             if isinstance(reply.body, bytes):
