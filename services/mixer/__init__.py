@@ -1,0 +1,1 @@
+"""Mixer stage: line clips -> dialogue track, timeline and subtitles."""

@@ -1,0 +1,1 @@
+"""Media helpers every media stage shares: the ffmpeg runner and WAV/PCM conversions."""

@@ -1,0 +1,3 @@
+from tests.audio.fixtures import context_for
+
+__all__ = ["context_for"]
