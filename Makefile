@@ -11,18 +11,23 @@ DEMO_DATA ?= $(CURDIR)/data
 DEMO_DIRECTOR ?= Wes Anderson
 DEMO_PLOT ?= A retired safecracker named Mia is pulled back for one last job: stealing a diamond from the city museum during a blackout, but her old partner Vince has already sold her out to the police.
 
-.PHONY: install demo test lint format clean
+.PHONY: install demo test lint format bench synth deploy clean chromium
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,infra]'
 	@touch $(STAMP)
 
 install: $(STAMP)
 
 demo: install
 	PIXELSCRIPT_DATA_DIR="$(DEMO_DATA)" $(BIN)/pixelscript make "$(DEMO_PLOT)" --director "$(DEMO_DIRECTOR)"
+
+# Timing targets live here, not in the tests. moviepy (the baseline) is a bench-only extra.
+bench: install
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m tests.bench
 
 lint: install
 	$(BIN)/ruff format --check .
@@ -32,8 +37,51 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install lint
+# Debian's Chromium for the browser tests (tests/browser), installed once when missing;
+# Playwright only drives it and never downloads a browser. Without apt-get (not Debian)
+# it says so and the browser tests skip, except in CI where they fail.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+chromium:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif command -v apt-get >/dev/null; then \
+		echo "installing chromium (apt-get) for the browser tests"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "note: no $(CHROMIUM) and no apt-get: install Chromium for tests/browser"; fi
+
+test: install lint chromium
 	$(BIN)/pytest
 
+# The AWS deployment (infra/): `make synth ENV=dev|prod`, `make deploy ENV=dev`.
+# The cdk CLI is pinned in infra/package.json and installed there, never globally.
+ENV ?= dev
+CDK_DIR := infra
+CDK := $(CDK_DIR)/node_modules/.bin/cdk
+# No instance-metadata probing, telemetry, notices or version check from the CLI;
+# jsii's Node 20 end-of-life banner is silenced (synth works on the machine's Node 20).
+CDK_ENV := AWS_EC2_METADATA_DISABLED=true CDK_DISABLE_CLI_TELEMETRY=true \
+	CDK_DISABLE_VERSION_CHECK=true JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
+CDK_ARGS := --app "$(abspath $(BIN))/python app.py" -c env=$(ENV) --no-notices
+
+$(CDK): $(CDK_DIR)/package.json $(CDK_DIR)/package-lock.json
+	cd $(CDK_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(CDK)
+
+# Writes infra/cdk.out/<env>/ and fails on any unacknowledged cdk-nag finding.
+synth: install $(CDK)
+	cd $(CDK_DIR) && $(CDK_ENV) ./node_modules/.bin/cdk synth $(CDK_ARGS) --quiet -o cdk.out/$(ENV)
+	@$(BIN)/python -c "import json, collections, sys; \
+	t = json.load(open('$(CDK_DIR)/cdk.out/$(ENV)/PixelScript-$(ENV).template.json')); \
+	r = t['Resources']; print(f'PixelScript-$(ENV): {len(r)} resources'); \
+	[print(f'  {n:3d} {k}') for k, n in collections.Counter(v['Type'] for v in r.values()).most_common()]"
+
+# Needs AWS credentials, Docker (the images build here), and `cdk bootstrap` once per
+# account and region. Not run by the tests.
+deploy: install $(CDK)
+	cd $(CDK_DIR) && CDK_DISABLE_CLI_TELEMETRY=true JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 \
+		./node_modules/.bin/cdk deploy $(CDK_ARGS) --require-approval broadening
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info $(CDK_DIR)/cdk.out $(CDK_DIR)/node_modules

@@ -12,13 +12,14 @@ from collections.abc import Callable
 from types import TracebackType
 
 from shared.backends import Backend
-from shared.contracts import JobRecord
+from shared.contracts import JobRecord, StageStatus
 from shared.pipeline import load_handler, next_stage, stage_names
 from shared.settings import Settings
 from shared.worker import Worker
 
 __all__ = ["EmbeddedPipeline"]
 
+FINISHED_STAGE = (StageStatus.DONE, StageStatus.FAILED)
 #: Long-poll wait of embedded workers: short, so that stopping is prompt.
 EMBEDDED_WAIT_SECONDS = 0.25
 
@@ -26,7 +27,16 @@ EMBEDDED_WAIT_SECONDS = 0.25
 class EmbeddedPipeline:
     """Starts one worker thread per stage; ``wait_for`` follows a job to its end."""
 
-    def __init__(self, backend: Backend, settings: Settings, *, workers_per_stage: int = 1) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        settings: Settings,
+        *,
+        workers_per_stage: int = 1,
+        stages: list[str] | None = None,
+    ) -> None:
+        """``stages`` limits the workers to some stages (tests of one stage); messages
+        for the others stay queued."""
         self.backend = backend
         self.settings = settings
         self.workers = [
@@ -38,7 +48,7 @@ class EmbeddedPipeline:
                 next_stage=next_stage(stage),
                 wait_seconds=EMBEDDED_WAIT_SECONDS,
             )
-            for stage in stage_names()
+            for stage in (stages or stage_names())
             for _ in range(workers_per_stage)
         ]
         self._threads: list[threading.Thread] = []
@@ -68,8 +78,10 @@ class EmbeddedPipeline:
         timeout: float | None = None,
         on_update: Callable[[JobRecord], None] | None = None,
         poll_seconds: float = 0.1,
+        stage: str | None = None,
     ) -> JobRecord:
-        """Poll the job record until it is final; ``TimeoutError`` after ``timeout``."""
+        """Poll the job record until it is final (or, with ``stage``, until that stage
+        is done or failed); ``TimeoutError`` after ``timeout``."""
         deadline = None if timeout is None else time.monotonic() + timeout
         last_version = -1
         while True:
@@ -78,6 +90,8 @@ class EmbeddedPipeline:
                 on_update(record)
                 last_version = record.version
             if record.status.is_final:
+                return record
+            if stage is not None and record.stages[stage].status in FINISHED_STAGE:
                 return record
             if deadline is not None and time.monotonic() > deadline:
                 raise TimeoutError(f"job {job_id} still {record.status} after {timeout} s")

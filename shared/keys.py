@@ -9,6 +9,8 @@ from shared.errors import ContractError
 
 __all__ = [
     "BLOB_KEY_PATTERN",
+    "audio_cache_key",
+    "audio_manifest_key",
     "check_blob_key",
     "dialogue_mp3_key",
     "dialogue_wav_key",
@@ -76,6 +78,19 @@ def storyboard_key(job_id: str) -> str:
 def line_audio_key(job_id: str, scene: int, line: int) -> str:
     """The clip of line ``line`` (1-based) of scene ``scene``: ``audio/003-002.wav``."""
     return f"jobs/{job_id}/audio/{scene:03d}-{line:03d}.wav"
+
+
+def audio_manifest_key(job_id: str) -> str:
+    """What the audio stage spoke: one entry per clip (key, duration, voice), for the mixer."""
+    return f"jobs/{job_id}/audio/manifest.json"
+
+
+def audio_cache_key(content_hash: str) -> str:
+    """A synthesised clip shared across jobs, named by the hash of everything that made it
+    (text, voice, delivery, provider settings): the same line is never spoken twice."""
+    if not re.fullmatch(r"[0-9a-f]{64}", content_hash):
+        raise ContractError(f"{content_hash[:80]!r} is not a sha256 hex digest")
+    return f"cache/audio/{content_hash}.wav"
 
 
 def dialogue_mp3_key(job_id: str) -> str:

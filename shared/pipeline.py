@@ -42,6 +42,10 @@ class StageSpec:
 
 PIPELINE: tuple[StageSpec, ...] = (
     StageSpec("script", "services.script.handler:handle", "Writing the screenplay"),
+    StageSpec("image", "services.image.handler:handle", "Painting the scenes"),
+    StageSpec("audio", "services.audio.handler:handle", "Giving every character a voice"),
+    StageSpec("mixer", "services.mixer.handler:handle", "Mixing the soundtrack"),
+    StageSpec("render", "services.render.handler:handle", "Rendering the film"),
 )
 
 

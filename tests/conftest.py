@@ -10,7 +10,7 @@ import pytest
 from shared.backends import Backend, open_backend
 from shared.settings import Settings, WorkerSettings
 
-pytest_plugins = ["tests.fakes.fixtures"]
+pytest_plugins = ["tests.fakes.fixtures", "tests.fakes.moto"]
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

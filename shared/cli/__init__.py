@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from shared.cli import jobs_commands, make_command, worker_command
+from shared.cli import aws_command, jobs_commands, make_command, serve_command, worker_command
 
 __all__ = ["app", "main"]
 
@@ -18,6 +18,8 @@ app = typer.Typer(
 make_command.register(app)
 jobs_commands.register(app)
 worker_command.register(app)
+serve_command.register(app)
+aws_command.register(app)
 
 
 def main() -> None:

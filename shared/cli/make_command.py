@@ -111,6 +111,9 @@ def register(app: typer.Typer) -> None:
         resolution: Annotated[str, typer.Option(help="480p, 720p, 1080p or vertical.")] = "720p",
         max_scenes: Annotated[int, typer.Option(help="3 to 8.")] = 6,
         seed: Annotated[int, typer.Option(help="Vary the offline writer's choices.")] = 0,
+        music: Annotated[
+            bool, typer.Option(help="Lay a music bed in the director's mood under the voices.")
+        ] = False,
         writer: Annotated[
             str | None, typer.Option(help="Script writer: rules (offline) or openai.")
         ] = None,
@@ -130,6 +133,7 @@ def register(app: typer.Typer) -> None:
                         "resolution": resolution,
                         "max_scenes": max_scenes,
                         "seed": seed,
+                        "music": music,
                         "providers": {"script": writer},
                     },
                     "script": read_user_script(script) if script else None,
@@ -155,6 +159,9 @@ def register(app: typer.Typer) -> None:
                         timeout=timeout,
                         on_update=lambda r: live.update(stage_table(r)),
                     )
+                # Rich leaves the cursor after the table when stderr is not a terminal.
+                if not stderr.is_terminal:
+                    stderr.print()
             except KeyboardInterrupt:
                 pipeline.stop(timeout=0)
                 stderr.print(
@@ -174,8 +181,9 @@ def register(app: typer.Typer) -> None:
             stderr.print(f"logs: {log_path}")
             raise typer.Exit(1)
         stdout.print(f"job {final.job_id} succeeded in {elapsed:.1f} s")
+        width = max(len(name) for name in final.artifacts)
         for name, key in sorted(final.artifacts.items()):
-            stdout.print(f"  {name:<10} {display_path(backend, key)}")
+            stdout.print(f"  {name:<{width}}  {display_path(backend, key)}")
         if out is not None:
             _export(backend, final, out)
             stdout.print(f"copied to {out}")

@@ -14,6 +14,9 @@ import pytest
 from shared.contracts import PLOT_MAX_CHARS
 
 PIXELSCRIPT = Path(sys.executable).parent / "pixelscript"
+#: A small, quick film: the CLI is under test here, not the stages.
+FAST = ("--max-scenes", "3", "--resolution", "480p")
+SHORT_PLOT = "Odile bakes bread for the village. Bram burns his loaf."
 PLOT = (
     "A retired safecracker named Mia is pulled back for one last job: stealing a diamond "
     "from the city museum during a blackout, but her old partner Vince has already sold "
@@ -54,7 +57,7 @@ def job_dirs(data_dir: Path) -> list[Path]:
 class TestMake:
     def test_make_writes_the_screenplay_and_prints_its_path(self, run) -> None:
         """A plot and a director give script.json and script.fountain, paths printed."""
-        result = run("make", PLOT, "--director", "Wes Anderson")
+        result = run("make", PLOT, "--director", "Wes Anderson", *FAST)
         assert result.returncode == 0, result.stderr
         match = re.search(r"^screenplay: (.+\.fountain)$", result.stdout, re.MULTILINE)
         assert match, result.stdout
@@ -66,15 +69,22 @@ class TestMake:
         assert 3 <= len(script["scenes"]) <= 8
 
     def test_out_copies_every_artifact_to_a_new_folder(self, run, tmp_path: Path) -> None:
-        """--out receives the job's artifacts and nothing else."""
+        """--out receives exactly the job's artifacts, byte for byte, film included."""
         out = tmp_path / "film"
-        result = run("make", PLOT, "-d", "hitchcock", "--out", str(out))
+        result = run("make", SHORT_PLOT, "-d", "hitchcock", *FAST, "--out", str(out))
         assert result.returncode == 0, result.stderr
-        assert sorted(p.name for p in out.iterdir()) == [
-            "request.json",
-            "script.fountain",
-            "script.json",
-        ]
+        [job] = job_dirs(run.data_dir)
+
+        def files(root: Path) -> dict[str, bytes]:
+            return {
+                p.relative_to(root).as_posix(): p.read_bytes()
+                for p in root.rglob("*")
+                if p.is_file()
+            }
+
+        copied = files(out)
+        assert copied == files(job)
+        assert {"movie.mp4", "script.fountain", "subtitles.srt"} <= set(copied)
 
     def test_user_script_is_used_instead_of_writing(self, run, tmp_path: Path) -> None:
         """--script with a Fountain file skips the writer and keeps the user's words."""
@@ -84,7 +94,7 @@ class TestMake:
             "ROSA\nIt is boiling over, Tomás.\n\nTOMÁS\nLet it.\n",
             encoding="utf-8",
         )
-        result = run("make", "A kettle boils.", "-d", "Varda", "--script", str(screenplay))
+        result = run("make", "A kettle boils.", "-d", "Varda", *FAST, "--script", str(screenplay))
         assert result.returncode == 0, result.stderr
         [job] = job_dirs(run.data_dir)
         script = json.loads((job / "script.json").read_text())
@@ -148,8 +158,8 @@ class TestBadRequests:
 class TestJobsAndStatus:
     def test_jobs_lists_newest_first_and_status_shows_stages(self, run) -> None:
         """After two films, jobs lists both newest first and status shows the stages."""
-        first = run("make", "A cat plans a heist.", "-d", "Tarantino")
-        second = run("make", "A dog writes a symphony.", "-d", "Miyazaki")
+        first = run("make", "A cat plans a heist.", "-d", "Tarantino", *FAST)
+        second = run("make", "A dog writes a symphony.", "-d", "Miyazaki", *FAST)
         assert first.returncode == second.returncode == 0
         ids = [re.search(r"job ([0-9a-f]{32})", r.stdout).group(1) for r in (first, second)]
         listing = run("jobs")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 
 from services.script.writers.rules.casting import NARRATOR, Cast
+from services.script.writers.rules.draft import DraftPart
 from services.script.writers.rules.grammar import Subject, Verbs, View, gerund_phrase, realize
 from services.script.writers.rules.phrasebook import Phrasebook
 from services.script.writers.rules.plot import Event, PlotReading
@@ -23,7 +24,7 @@ __all__ = ["Describer"]
 DESCRIPTION_LIMIT = 1600
 
 
-class Describer:
+class Describer(DraftPart):
     """Writes scene descriptions and moods for one script."""
 
     def __init__(
@@ -36,13 +37,7 @@ class Describer:
         reading: PlotReading,
         rng: random.Random,
     ) -> None:
-        self.book = book
-        self.verbs = verbs
-        self.style = style
-        self.cast = cast
-        self.reading = reading
-        self.rng = rng
-        self.names = cast.names()
+        super().__init__(book, verbs, style, cast, reading=reading, rng=rng)
         self.seen: set[str] = set()
         self.used: set[str] = set()
         self.frames: set[str] = set()

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from services.script.writers.rules.casting import NARRATOR, Cast
+from services.script.writers.rules.draft import DraftPart
 from services.script.writers.rules.grammar import (
     Subject,
     Timing,
@@ -88,7 +89,7 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 
-class DialogueWriter:
+class DialogueWriter(DraftPart):
     """Writes every scene's lines for one script; remembers what was already said."""
 
     def __init__(
@@ -101,16 +102,10 @@ class DialogueWriter:
         reading: PlotReading,
         rng: random.Random,
     ) -> None:
-        self.book = book
-        self.verbs = verbs
-        self.style = style
-        self.cast = cast
-        self.reading = reading
-        self.rng = rng
+        super().__init__(book, verbs, style, cast, reading=reading, rng=rng)
         self.bank = book.dialogue_bank(style.writing.dialogue)
         self.narration = book.narrator_bank(style.writing.dialogue)
         self.devices = [d for d in book.devices if d.applies_to(style.writing.devices)]
-        self.names = cast.names()
         self.used: set[str] = set()
         self.templates_used: set[str] = set()
         self.plural_noun = False
