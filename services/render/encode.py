@@ -1,6 +1,6 @@
 """Raw frames in, finished MP4 out: the ffmpeg that imageio-ffmpeg ships, fed through a pipe.
 
-Frames are converted to yuv420p in Python (BT.601, limited range, tagged so) and written
+Frames arrive as yuv420p (BT.601, limited range, tagged so) and are written
 to ffmpeg's stdin from a writer thread with a short queue, so frame generation and x264
 run at the same time on two cores and only ffmpeg ever holds more than a few frames.
 """
@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-import cv2
 import imageio_ffmpeg
 import numpy as np
 
@@ -175,10 +174,10 @@ class Encoder:
                 stdin.close()
 
     def write(self, frame: np.ndarray) -> None:
-        """Queue one BGR frame of the encoder's size."""
+        """Queue one I420 frame of the encoder's size (a copy is taken)."""
         if self._write_error is not None:
             self._fail()
-        self._queue.put(cv2.cvtColor(frame, cv2.COLOR_BGR2YUV_I420).tobytes())
+        self._queue.put(frame.tobytes())
 
     def _fail(self) -> None:
         self._process.wait()

@@ -13,7 +13,7 @@ import numpy as np
 
 from services.render.chapters import ffmetadata
 from services.render.encode import Encoder, EncodeSettings
-from services.render.frames import FrameSource
+from services.render.frames import FrameSource, i420_to_bgr
 from services.render.look import FrameGeometry, Look, frame_geometry
 from services.render.plan import RenderPlan, build_plan
 from services.render.subtitle_style import force_style
@@ -94,7 +94,7 @@ def render_film(film: FilmRequest, output: Path, poster: Path, workdir: Path) ->
         for index, frame in source.frames():
             encoder.write(frame)
             if index == poster_at:
-                picture = frame[
+                picture = i420_to_bgr(frame)[
                     geometry.y : geometry.y + geometry.picture_height,
                     geometry.x : geometry.x + geometry.picture_width,
                 ]

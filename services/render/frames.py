@@ -1,8 +1,10 @@
 """Frames of the film, one at a time: a sub-pixel Ken Burns move on each picture
 (``cv2.warpAffine``), weighted crossfades, the director's look, inside the frame's bars.
 
-Only the pictures on screen around the current frame are held; memory does not grow
-with the film's length.
+Pictures are graded once and held as YUV 4:2:0 planes; every frame warps, blends and
+finishes planes and writes them into one reused I420 buffer, which is what the encoder
+takes. Only the pictures on screen around the current frame are held, so memory does
+not grow with the film's length.
 """
 
 from __future__ import annotations
@@ -12,20 +14,26 @@ from collections.abc import Callable, Iterator
 import cv2
 import numpy as np
 
-from services.render.look import FrameGeometry, Look
+from services.render.look import FrameGeometry, Look, Planes, to_planes
 from services.render.plan import RenderPlan, Segment
 
-__all__ = ["FrameSource"]
+__all__ = ["FrameSource", "i420_to_bgr"]
 
 #: A source bigger than this many times the picture (at zoom 1) is shrunk once with
 #: area averaging first: bilinear warping alone would alias on a large downscale.
 MAX_SOURCE_OVERSAMPLE = 1.3
+#: Black in limited-range YUV.
+BLACK_Y, NEUTRAL_CHROMA = 16, 128
 
 LoadPicture = Callable[[int], np.ndarray]
 
 
+def i420_to_bgr(frame: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(frame, cv2.COLOR_YUV2BGR_I420)
+
+
 class FrameSource:
-    """Yields each frame of ``plan`` as a BGR array of the full frame size."""
+    """Yields each frame of ``plan`` as an I420 array (height * 3/2 rows by width)."""
 
     def __init__(
         self,
@@ -38,23 +46,32 @@ class FrameSource:
         self.geometry = geometry
         self.look = look
         self.load_picture = load_picture
-        self._pictures: dict[int, np.ndarray] = {}
-        self._frame = np.zeros((geometry.height, geometry.width, 3), np.uint8)
+        self._pictures: dict[int, Planes] = {}
+        width, height = geometry.width, geometry.height
+        self._frame = np.empty((height * 3 // 2, width), np.uint8)
+        self._frame[:height] = BLACK_Y
+        self._frame[height:] = NEUTRAL_CHROMA
+        quarter = (height // 2) * (width // 2)
+        chroma = self._frame[height:].reshape(-1)
+        self._planes = (
+            self._frame[:height],
+            chroma[:quarter].reshape(height // 2, width // 2),
+            chroma[quarter:].reshape(height // 2, width // 2),
+        )
 
-    def _picture(self, scene: int) -> np.ndarray:
-        """The graded, suitably sized source of ``scene``, loaded on first use."""
+    def _picture(self, scene: int) -> Planes:
+        """The graded source of ``scene`` as planes, suitably sized, loaded on first use."""
         if scene not in self._pictures:
             picture = self.load_picture(scene)
             height, width = picture.shape[:2]
             cover = max(self.geometry.picture_width / width, self.geometry.picture_height / height)
             if cover * MAX_SOURCE_OVERSAMPLE < 1:
                 shrink = cover * MAX_SOURCE_OVERSAMPLE
-                picture = cv2.resize(
-                    picture,
-                    (round(width * shrink), round(height * shrink)),
-                    interpolation=cv2.INTER_AREA,
-                )
-            self._pictures[scene] = self.look.grade(picture)
+                width, height = round(width * shrink), round(height * shrink)
+                picture = cv2.resize(picture, (width, height), interpolation=cv2.INTER_AREA)
+            # 4:2:0 needs even sides; losing one edge row or column is invisible.
+            picture = picture[: height // 2 * 2, : width // 2 * 2]
+            self._pictures[scene] = to_planes(self.look.grade(picture))
         return self._pictures[scene]
 
     def _forget_before(self, frame: int) -> None:
@@ -62,9 +79,9 @@ class FrameSource:
             if segment.shown_until <= frame:
                 self._pictures.pop(segment.scene, None)
 
-    def _warp(self, segment: Segment, frame: int) -> np.ndarray:
-        source = self._picture(segment.scene)
-        src_h, src_w = source.shape[:2]
+    def _warp(self, segment: Segment, frame: int) -> Planes:
+        luma, u, v = self._picture(segment.scene)
+        src_h, src_w = luma.shape
         out_w, out_h = self.geometry.picture_width, self.geometry.picture_height
         zoom, (pan_x, pan_y) = segment.motion.at(self.plan.progress(segment, frame))
         # Output pixels per source pixel: cover the picture area, then zoom in.
@@ -75,36 +92,49 @@ class FrameSource:
         centre_y = src_h / 2 + pan_y * margin_y
         # Maps each output pixel centre to a source position (WARP_INVERSE_MAP): keeping
         # the fractional part is what makes the move glide instead of stepping.
-        inverse = np.array(
+        step = 1 / scale
+        offset_x = centre_x - 0.5 - (out_w / 2 - 0.5) * step
+        offset_y = centre_y - 0.5 - (out_h / 2 - 0.5) * step
+        luma_map = np.array([[step, 0, offset_x], [0, step, offset_y]])
+        # A chroma sample sits at the centre of its 2x2 luma block: chroma pixel i is luma
+        # position 2i + 0.5, which maps to source luma x, i.e. source chroma (x - 0.5) / 2.
+        chroma_map = np.array(
             [
-                [1 / scale, 0, centre_x - 0.5 - (out_w / 2 - 0.5) / scale],
-                [0, 1 / scale, centre_y - 0.5 - (out_h / 2 - 0.5) / scale],
-            ],
-            dtype=np.float64,
+                [step, 0, (0.5 * step + offset_x - 0.5) / 2],
+                [0, step, (0.5 * step + offset_y - 0.5) / 2],
+            ]
         )
-        return cv2.warpAffine(
-            source,
-            inverse,
-            (out_w, out_h),
-            flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-            borderMode=cv2.BORDER_REPLICATE,
+        flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+        border = cv2.BORDER_REPLICATE
+        return (
+            cv2.warpAffine(luma, luma_map, (out_w, out_h), flags=flags, borderMode=border),
+            cv2.warpAffine(u, chroma_map, (out_w // 2, out_h // 2), flags=flags, borderMode=border),
+            cv2.warpAffine(v, chroma_map, (out_w // 2, out_h // 2), flags=flags, borderMode=border),
         )
 
-    def picture(self, frame: int) -> np.ndarray:
-        """The picture area at ``frame``: moved, crossfaded and finished."""
+    def picture(self, frame: int) -> Planes:
+        """The picture area's planes at ``frame``: moved, crossfaded and finished."""
         layers = self.plan.visible(frame)
-        composed = self._warp(layers[0][0], frame)
+        planes = self._warp(layers[0][0], frame)
         if len(layers) == 2:
             (_, outgoing), (incoming, weight) = layers
-            composed = cv2.addWeighted(composed, outgoing, self._warp(incoming, frame), weight, 0)
-        return self.look.finish(composed, frame)
+            entering = self._warp(incoming, frame)
+            planes = tuple(  # type: ignore[assignment]
+                cv2.addWeighted(a, outgoing, b, weight, 0)
+                for a, b in zip(planes, entering, strict=True)
+            )
+        return self.look.finish(planes, frame)
 
     def frames(self) -> Iterator[tuple[int, np.ndarray]]:
-        """Every frame in order as ``(index, full BGR frame)``; the array is reused."""
+        """Every frame in order as ``(index, I420 frame)``; the array is reused."""
         g = self.geometry
-        for frame in range(self.plan.total_frames):
-            self._forget_before(frame)
-            self._frame[g.y : g.y + g.picture_height, g.x : g.x + g.picture_width] = self.picture(
-                frame
-            )
-            yield frame, self._frame
+        frame_y, frame_u, frame_v = self._planes
+        x, y = g.x, g.y
+        w, h = g.picture_width, g.picture_height
+        for index in range(self.plan.total_frames):
+            self._forget_before(index)
+            luma, u, v = self.picture(index)
+            frame_y[y : y + h, x : x + w] = luma
+            frame_u[y // 2 : (y + h) // 2, x // 2 : (x + w) // 2] = u
+            frame_v[y // 2 : (y + h) // 2, x // 2 : (x + w) // 2] = v
+            yield index, self._frame

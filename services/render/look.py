@@ -2,8 +2,10 @@
 
 Everything here is computed once per film or once per picture, never per frame, so the
 frame loop only warps, blends and adds: the grade is baked into each source picture,
-the vignette is one multiply mask and the grain a small bank of noise frames reused in
-turn.
+the vignette is one multiply mask per plane and the grain a small bank of noise frames
+reused in turn. Frames are worked on as YUV 4:2:0 planes (what x264 takes), which is
+half the samples of BGR: the luma carries grain and vignette, the chroma only the
+vignette's fade towards grey.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import numpy as np
 
 from shared.styles import RenderBrief
 
-__all__ = ["FrameGeometry", "Look", "frame_geometry"]
+__all__ = ["FrameGeometry", "Look", "Planes", "frame_geometry", "to_planes"]
 
 #: Distinct grain frames cycled through; enough that the eye sees no pattern at 24 fps.
 GRAIN_BANK = 7
@@ -53,13 +55,31 @@ def frame_geometry(width: int, height: int, aspect: float | None) -> FrameGeomet
     frame_aspect = width / height
     if aspect is None or abs(aspect - frame_aspect) < 0.01:
         return FrameGeometry(width, height, 0, 0, width, height)
+    # Offsets stay even so the picture's 4:2:0 chroma lines up with the frame's.
     if aspect > frame_aspect:
         picture_height = _even(width / aspect)
-        return FrameGeometry(
-            width, height, 0, (height - picture_height) // 2, width, picture_height
-        )
+        top = (height - picture_height) // 2 // 2 * 2
+        return FrameGeometry(width, height, 0, top, width, picture_height)
     picture_width = _even(height * aspect)
-    return FrameGeometry(width, height, (width - picture_width) // 2, 0, picture_width, height)
+    left = (width - picture_width) // 2 // 2 * 2
+    return FrameGeometry(width, height, left, 0, picture_width, height)
+
+
+Planes = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def to_planes(picture: np.ndarray) -> Planes:
+    """A BGR picture (even width and height) as its Y, U and V planes (BT.601, limited
+    range, as OpenCV's I420 conversion gives and the encoder tags)."""
+    height, width = picture.shape[:2]
+    packed = cv2.cvtColor(picture, cv2.COLOR_BGR2YUV_I420)
+    quarter = (height // 2) * (width // 2)
+    chroma = packed[height:].reshape(-1)
+    return (
+        packed[:height],
+        chroma[:quarter].reshape(height // 2, width // 2),
+        chroma[quarter:].reshape(height // 2, width // 2),
+    )
 
 
 class Look:
@@ -68,7 +88,7 @@ class Look:
     def __init__(self, brief: RenderBrief, width: int, height: int, *, seed: int = 0) -> None:
         self.brief = brief
         self._luts = self._grade_luts(brief)
-        self.vignette = self._vignette_mask(brief.vignette, width, height)
+        self._vignette = self._vignette_masks(brief.vignette, width, height)
         self._grain = self._grain_bank(brief.grain, width, height, seed)
 
     @staticmethod
@@ -91,7 +111,12 @@ class Look:
         return cv2.LUT(picture, self._luts)
 
     @staticmethod
-    def _vignette_mask(strength: float, width: int, height: int) -> np.ndarray | None:
+    def _vignette_masks(
+        strength: float, width: int, height: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """Luma gain, chroma gain and chroma offset: luma darkens towards the corners and
+        chroma fades towards neutral (128) by the same amount, so colours darken rather
+        than saturate."""
         if strength <= 0.01:
             return None
         ys = np.linspace(-1, 1, height, dtype=np.float32)[:, None]
@@ -99,28 +124,44 @@ class Look:
         radius = np.sqrt(xs * xs + ys * ys) / np.sqrt(2)
         # Flat in the middle, falling off smoothly towards the corners.
         falloff = np.clip((radius - 0.35) / 0.65, 0, 1) ** 2
-        mask = 1 - strength * 0.75 * falloff
-        return np.repeat((mask * 255).astype(np.uint8)[:, :, None], 3, axis=2)
+        gain = 1 - strength * 0.75 * falloff
+        luma = (gain * 255).round().astype(np.uint8)
+        chroma_gain = cv2.resize(gain, (width // 2, height // 2), interpolation=cv2.INTER_AREA)
+        chroma = (chroma_gain * 255).round().astype(np.uint8)
+        offset = (128 * (1 - chroma_gain)).round().astype(np.uint8)
+        return luma, chroma, offset
 
     @staticmethod
-    def _grain_bank(strength: float, width: int, height: int, seed: int) -> list[np.ndarray]:
+    def _grain_bank(
+        strength: float, width: int, height: int, seed: int
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Luma noise frames, each split into what to add and what to subtract, so the
+        frame loop uses two saturating 8-bit operations and no wider type."""
         if strength <= 0.01:
             return []
         rng = np.random.default_rng(seed)
         sigma = GRAIN_SIGMA * strength
         bank = []
         for _ in range(GRAIN_BANK):
-            # Monochrome grain, like film: the same offset on all three channels.
             noise = rng.normal(0, sigma, (height, width)).astype(np.float32)
-            noise = cv2.GaussianBlur(noise, (0, 0), 0.6)
-            bank.append(np.repeat(noise.astype(np.int16)[:, :, None], 3, axis=2))
+            noise = cv2.GaussianBlur(noise, (0, 0), 0.6).round()
+            bank.append(
+                (
+                    np.clip(noise, 0, 255).astype(np.uint8),
+                    np.clip(-noise, 0, 255).astype(np.uint8),
+                )
+            )
         return bank
 
-    def finish(self, picture: np.ndarray, frame: int) -> np.ndarray:
-        """Vignette and grain on one composed picture, in place where possible."""
-        if self.vignette is not None:
-            picture = cv2.multiply(picture, self.vignette, scale=1 / 255)
+    def finish(self, planes: Planes, frame: int) -> Planes:
+        """Vignette and grain on one composed picture's planes."""
+        y, u, v = planes
+        if self._vignette is not None:
+            luma, chroma, offset = self._vignette
+            y = cv2.multiply(y, luma, scale=1 / 255)
+            u = cv2.add(cv2.multiply(u, chroma, scale=1 / 255), offset)
+            v = cv2.add(cv2.multiply(v, chroma, scale=1 / 255), offset)
         if self._grain:
-            noise = self._grain[frame % len(self._grain)]
-            picture = cv2.add(picture, noise, dtype=cv2.CV_8U)
-        return picture
+            lighter, darker = self._grain[frame % len(self._grain)]
+            y = cv2.subtract(cv2.add(y, lighter), darker)
+        return y, u, v
