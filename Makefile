@@ -11,7 +11,7 @@ DEMO_DATA ?= $(CURDIR)/data
 DEMO_DIRECTOR ?= Wes Anderson
 DEMO_PLOT ?= A retired safecracker named Mia is pulled back for one last job: stealing a diamond from the city museum during a blackout, but her old partner Vince has already sold her out to the police.
 
-.PHONY: install demo test lint format bench synth deploy clean chromium
+.PHONY: install demo test lint format bench reliability-report synth deploy clean chromium
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ demo: install
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m tests.bench
+	$(BIN)/python -m tests.reliability.report --load-only --jobs 200 --films 3 --no-readme
+
+# Faults (several runs each) and load runs on both backends: prints the tables and
+# writes them into README.md's Reliability section. A few minutes.
+reliability-report: install
+	$(BIN)/python -m tests.reliability.report
 
 lint: install
 	$(BIN)/ruff format --check .

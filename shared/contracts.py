@@ -387,7 +387,11 @@ class StageState(BaseModel):
     started_at: datetime | None = None
     finished_at: datetime | None = None
     error: str | None = None
-    #: Id of the queue message whose worker holds the stage, and until when.
+    #: Seconds the message that first started the stage waited in its queue (from the
+    #: sender's ``sent_at`` to the claim): where a busy pipeline spends its time.
+    waited_seconds: float | None = None
+    #: The delivery (``<message id>#<receipt digest>``) whose worker holds the stage,
+    #: and until when.
     claim: str | None = None
     lease_until: datetime | None = None
 

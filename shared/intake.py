@@ -52,7 +52,7 @@ def admit_job_request(
     ``parse_message`` will explain)."""
     try:
         raw = json.loads(received.body)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         return None
     if not isinstance(raw, dict) or "request" not in raw or "job_id" in raw or "stage" in raw:
         return None

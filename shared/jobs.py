@@ -14,6 +14,7 @@ Stage timeline, one delivery holding the stage at a time::
                          v  |
                        retrying
     any of the above --fail--> failed   (and the job with it)
+    failed --reopen--> pending          (only when its dead letter is redriven)
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ __all__ = [
     "new_record",
     "release",
     "renew",
+    "reopen",
     "retry_later",
 ]
 
@@ -84,12 +86,21 @@ def _short(error: str) -> str:
     return error if len(error) <= ERROR_MAX_CHARS else error[: ERROR_MAX_CHARS - 1] + "…"
 
 
-def claim(stage: str, claim_id: str, lease_seconds: float, now: datetime | None = None) -> Change:
+def claim(
+    stage: str,
+    claim_id: str,
+    lease_seconds: float,
+    now: datetime | None = None,
+    *,
+    sent_at: datetime | None = None,
+) -> Change:
     """Take the stage for the delivery ``claim_id``, for ``lease_seconds``.
 
     Refused when the job is final, the stage is done, or another delivery holds a
-    live lease (a concurrent duplicate). The same message coming back, or any
-    message once the lease has run out, takes the stage over.
+    live lease: a duplicate message, or this same message delivered again while its
+    first delivery still works on it. Once the lease has run out (its holder died or
+    gave the stage back) any delivery takes the stage over. ``sent_at`` (the
+    message's) gives the stage's queue wait on its first claim.
     """
 
     def change(record: JobRecord) -> JobRecord:
@@ -113,6 +124,9 @@ def claim(stage: str, claim_id: str, lease_seconds: float, now: datetime | None 
         new_state = updated.stages[stage]
         new_state.status = StageStatus.RUNNING
         new_state.attempts += 1
+        if new_state.started_at is None and sent_at is not None:
+            # Clocks of sender and claimer may differ by a little; never negative.
+            new_state.waited_seconds = max(0.0, round((at - sent_at).total_seconds(), 3))
         new_state.started_at = new_state.started_at or at
         new_state.claim = claim_id
         new_state.lease_until = at + timedelta(seconds=lease_seconds)
@@ -125,6 +139,10 @@ def claim(stage: str, claim_id: str, lease_seconds: float, now: datetime | None 
 
 def _held(record: JobRecord, stage: str, claim_id: str) -> StageState:
     state = _stage(record, stage)
+    if record.status.is_final:
+        # Failed meanwhile (a dead letter of another stage): nothing may finish it now;
+        # a completion would turn a failed job into a succeeded one.
+        raise TransitionRefused(f"job is already {record.status}", record=record)
     if state.status != StageStatus.RUNNING or state.claim != claim_id:
         raise TransitionRefused(
             f"stage {stage} is no longer held by this delivery ({state.status})", record=record
@@ -207,11 +225,16 @@ def release(stage: str, claim_id: str, now: datetime | None = None) -> Change:
 
 
 def fail(stage: str, error: str, now: datetime | None = None) -> Change:
-    """Fail the stage and the job with ``error``. Refused once the job is final."""
+    """Fail the stage and the job with ``error``. Refused once the job is final, and
+    for a stage that is done: a late copy of its message that cannot be read (a poison
+    duplicate) must not fail a job that has moved on."""
 
     def change(record: JobRecord) -> JobRecord:
         if record.status.is_final:
             raise TransitionRefused(f"job is already {record.status}", record=record)
+        done = record.stages.get(stage)
+        if done is not None and done.status == StageStatus.DONE:
+            raise TransitionRefused(f"stage {stage} is already done", record=record)
         at = now or utcnow()
         updated = _copy(record)
         state = updated.stages.get(stage)
@@ -224,6 +247,40 @@ def fail(stage: str, error: str, now: datetime | None = None) -> Change:
         updated.status = JobStatus.FAILED
         updated.current_stage = stage if state is not None else record.current_stage
         updated.error = _short(f"{stage}: {error}")
+        return updated
+
+    return change
+
+
+def reopen(stage: str) -> Change:
+    """Give a failed job another go at the stage it failed in: the one way out of
+    ``failed``, taken only when that stage's dead letter is redriven
+    (``shared.dead_letters``), so the message that comes back finds a stage it may claim.
+
+    The stage goes back to pending with its attempts kept; the job is running again
+    (queued if no stage is done yet) and loses its error, which the caller logs.
+    Refused unless the job failed in ``stage``.
+    """
+
+    def change(record: JobRecord) -> JobRecord:
+        state = _stage(record, stage)
+        if record.status != JobStatus.FAILED:
+            raise TransitionRefused(f"job is {record.status}, not failed", record=record)
+        if state.status != StageStatus.FAILED:
+            raise TransitionRefused(
+                f"job failed in {record.current_stage}, not in {stage}", record=record
+            )
+        updated = _copy(record)
+        new_state = updated.stages[stage]
+        new_state.status = StageStatus.PENDING
+        new_state.error = None
+        new_state.finished_at = None
+        new_state.claim = None
+        new_state.lease_until = None
+        done = any(s.status == StageStatus.DONE for s in updated.stages.values())
+        updated.status = JobStatus.RUNNING if done else JobStatus.QUEUED
+        updated.current_stage = stage
+        updated.error = None
         return updated
 
     return change

@@ -7,6 +7,7 @@ behaviour that differs between them is a bug in one of them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -78,8 +79,14 @@ class Queue(Protocol):
         """Messages in the dead-letter queue, oldest first (they stay there)."""
         ...
 
-    def redrive(self, *, limit: int = 100) -> int:
-        """Move dead letters back to this queue as new messages; returns how many."""
+    def redrive(
+        self, *, limit: int = 100, prepare: Callable[[DeadLetter], str] | None = None
+    ) -> int:
+        """Move dead letters back to this queue as new messages; returns how many.
+
+        ``prepare`` is called with each letter just before it goes back and returns the
+        body to send (the job table is made ready for it there); if it raises, that
+        letter stays a dead letter and the error propagates."""
         ...
 
     def depth(self) -> int:

@@ -2,7 +2,9 @@
 
     receive (long poll)
       -> parse and validate the message ........ invalid: dead-letter now, job failed
-      -> claim the stage (conditional write) .... refused: a duplicate, delete it
+      -> claim the stage (conditional write) .... refused: a duplicate, delete it (or, when
+                                                  another delivery of this same message
+                                                  holds it, hide it until that lease ends)
       -> run the handler, a heartbeat extending the message's visibility and the lease
       -> publish the next stage's message
       -> mark the stage done (conditional write)
@@ -12,7 +14,10 @@
 
 At-least-once delivery is assumed: a crash after publishing and before marking done
 re-runs the handler (same keys, same bytes) and publishes again; the next stage's
-claim drops that duplicate. On ``stop()`` (SIGTERM) the worker stops receiving,
+claim drops that duplicate. A stage is held by one *delivery* (message id and receipt),
+on a lease that ends when the message's visibility does: a message delivered twice
+at once (SQS may) runs once, and a redelivery after a crash finds the lease over and
+takes the stage. On ``stop()`` (SIGTERM) the worker stops receiving,
 lets the handler in hand finish for ``stop_timeout`` seconds, and otherwise releases
 its message (visibility 0) so another worker picks it up at once.
 """
@@ -20,8 +25,10 @@ its message (visibility 0) so another worker picks it up at once.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import math
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -34,7 +41,14 @@ from pydantic import ValidationError
 from shared import jobs
 from shared.backends import Backend
 from shared.backoff import compute_backoff
-from shared.contracts import JOB_ID_PATTERN, SCHEMA_VERSION, StageMessage
+from shared.contracts import (
+    JOB_ID_PATTERN,
+    SCHEMA_VERSION,
+    StageMessage,
+    StageState,
+    StageStatus,
+    utcnow,
+)
 from shared.errors import (
     ContractError,
     InvalidMessage,
@@ -56,6 +70,9 @@ __all__ = ["Outcome", "StageContext", "Worker"]
 
 #: Longest error text kept in a dead letter's reason.
 REASON_MAX_CHARS = 1000
+#: A job id inside a body that is not JSON (a truncated message), so that its job can
+#: still be failed with the reason instead of waiting for a message that never comes.
+_JOB_ID_IN_TEXT = re.compile(r'"job_id"\s*:\s*"([0-9a-f]{32})"')
 
 
 @dataclass(frozen=True)
@@ -77,6 +94,8 @@ class StageContext:
 class Outcome(StrEnum):
     DONE = "done"
     DUPLICATE = "duplicate"
+    #: Another delivery of the same message holds the stage: hidden until its lease ends.
+    DEFERRED = "deferred"
     RETRY = "retry"
     DEAD_LETTERED = "dead_lettered"
     RELEASED = "released"
@@ -90,8 +109,12 @@ def parse_message(body: str, *, stage: str) -> StageMessage:
     """The stage message in ``body`` for ``stage``, or ``InvalidMessage`` saying why not."""
     try:
         raw = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidMessage(f"message is not JSON ({exc.msg})") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        # RecursionError: JSON nested deeper than Python's stack; still not a message.
+        found = _JOB_ID_IN_TEXT.search(body)
+        raise InvalidMessage(
+            f"message is not JSON ({exc})", job_id=found.group(1) if found else None
+        ) from exc
     if not isinstance(raw, dict):
         raise InvalidMessage("message is not a JSON object")
     job_id = raw.get("job_id")
@@ -113,6 +136,14 @@ def parse_message(body: str, *, stage: str) -> StageMessage:
     return message
 
 
+def delivery_id(received: ReceivedMessage) -> str:
+    """Who holds a stage: this delivery of the message (its id and a digest of its
+    receipt). Two deliveries of one message are told apart, so a second one cannot take
+    over a stage the first still works on."""
+    digest = hashlib.sha256(received.receipt.encode("utf-8")).hexdigest()[:12]
+    return f"{received.message_id}#{digest}"
+
+
 class _Heartbeat:
     """Keeps the message hidden and the stage's lease alive while the handler works."""
 
@@ -124,6 +155,7 @@ class _Heartbeat:
         self.message = message
         self.log = log
         self.lost = False
+        self.redelivered = False
         self._stop = threading.Event()
         self._thread = threading.Thread(
             target=self._beat, name=f"heartbeat-{worker.stage}", daemon=True
@@ -140,13 +172,22 @@ class _Heartbeat:
     def _beat(self) -> None:
         timeout = self.worker.visibility_timeout
         while not self._stop.wait(timeout / 3):
+            started = time.monotonic()
             try:
                 if not self.worker.queue.extend(self.received.receipt, timeout):
-                    self.lost = True
+                    # Delivered again meanwhile: the lease, not the receipt, says who holds
+                    # the stage, so keep renewing it; the other delivery waits for it.
+                    if not self.redelivered:
+                        self.log.warning("message_delivered_again")
+                    self.redelivered = True
                 jobs.apply(
                     self.worker.backend.jobs,
                     self.message.job_id,
-                    jobs.renew(self.worker.stage, self.received.message_id, timeout),
+                    jobs.renew(
+                        self.worker.stage,
+                        delivery_id(self.received),
+                        _lease_left(timeout, started),
+                    ),
                 )
                 touch(self.worker.health_file)
             except TransitionRefused:
@@ -205,6 +246,7 @@ class Worker:
         failures = 0
         while not self._stopping.is_set():
             touch(self.health_file)
+            polled = time.monotonic()
             try:
                 batch = self.queue.receive(
                     max_messages=1,
@@ -221,20 +263,33 @@ class Worker:
                 if self._stopping.is_set():
                     self.queue.extend(received.receipt, 0)
                     continue
-                if self.process(received) is Outcome.RELEASED:
+                try:
+                    outcome = self.process(received, received_at=polled)
+                except Exception:
+                    # The backend failed us mid-message (the job table unreachable, say):
+                    # the message is left to come back after its visibility timeout, and
+                    # the worker lives on rather than dying with it.
+                    failures += 1
+                    self.log.exception("message_failed", message_id=received.message_id)
+                    self._stopping.wait(compute_backoff(failures, minimum=0.5, maximum=30))
+                    break
+                if outcome is Outcome.RELEASED:
                     break
         self.log.info("worker_stopped")
 
     def run_once(self, wait_seconds: float = 0) -> Outcome | None:
         """Receive at most one message and process it. For tests and tools."""
+        polled = time.monotonic()
         batch = self.queue.receive(
             max_messages=1, wait_seconds=wait_seconds, visibility_timeout=self.visibility_timeout
         )
-        return self.process(batch[0]) if batch else None
+        return self.process(batch[0], received_at=polled) if batch else None
 
     # ------------------------------------------------------------------ one message
 
-    def process(self, received: ReceivedMessage) -> Outcome:
+    def process(self, received: ReceivedMessage, *, received_at: float | None = None) -> Outcome:
+        """Process one delivery; ``received_at`` (``time.monotonic()`` just before the
+        receive call) lets the stage's lease end no later than the message's visibility."""
         log = self.log.bind(message_id=received.message_id, receive_count=received.receive_count)
         try:
             # A job request ({"schema": 1, "request": ...}, see shared.intake) becomes
@@ -245,16 +300,40 @@ class Worker:
         except InvalidMessage as exc:
             return self._dead_letter(received, str(exc), exc.job_id, log)
         with structlog.contextvars.bound_contextvars(job_id=message.job_id):
-            return self._process(received, message, log.bind(job_id=message.job_id))
+            return self._process(
+                received,
+                message,
+                log.bind(job_id=message.job_id),
+                time.monotonic() if received_at is None else received_at,
+            )
 
-    def _process(self, received: ReceivedMessage, message: StageMessage, log: Any) -> Outcome:
+    def _process(
+        self, received: ReceivedMessage, message: StageMessage, log: Any, received_at: float
+    ) -> Outcome:
         table = self.backend.jobs
-        claim_id = received.message_id
+        claim_id = delivery_id(received)
         try:
             jobs.apply(
-                table, message.job_id, jobs.claim(self.stage, claim_id, self.visibility_timeout)
+                table,
+                message.job_id,
+                jobs.claim(
+                    self.stage,
+                    claim_id,
+                    _lease_left(self.visibility_timeout, received_at),
+                    sent_at=message.sent_at,
+                ),
             )
         except TransitionRefused as exc:
+            held = _held_by_another_delivery(
+                exc.record.stages.get(self.stage), received, self.visibility_timeout
+            )
+            if held is not None:
+                # Deleting this delivery would lose the job if the holder died; running
+                # it would run the stage twice. Back when the lease is over, it finds the
+                # stage done (and is dropped) or takes over from a holder that died.
+                self.queue.extend(received.receipt, held)
+                log.warning("delivery_deferred", reason=str(exc), retry_in=held)
+                return Outcome.DEFERRED
             log.info("duplicate_dropped", reason=str(exc))
             self.queue.delete(received.receipt)
             return Outcome.DUPLICATE
@@ -363,7 +442,7 @@ class Worker:
             jobs.apply(
                 self.backend.jobs,
                 message.job_id,
-                jobs.retry_later(self.stage, received.message_id, reason),
+                jobs.retry_later(self.stage, delivery_id(received), reason),
             )
         self.queue.extend(received.receipt, math.ceil(delay))
         log.warning("stage_retry", error=reason, retry_in=math.ceil(delay))
@@ -386,10 +465,34 @@ class Worker:
             jobs.apply(
                 self.backend.jobs,
                 message.job_id,
-                jobs.release(self.stage, received.message_id),
+                jobs.release(self.stage, delivery_id(received)),
             )
         log.warning("message_released", reason="stop timeout reached")
         return Outcome.RELEASED
+
+
+def _lease_left(visibility_timeout: int, since: float) -> float:
+    """The lease for a message made invisible for ``visibility_timeout`` seconds at
+    ``since`` (monotonic): it ends no later than the message can be delivered again,
+    so a redelivery after a crash never finds the dead worker's lease still running."""
+    return max(0.5, visibility_timeout - (time.monotonic() - since))
+
+
+def _held_by_another_delivery(
+    state: StageState | None, received: ReceivedMessage, visibility_timeout: int
+) -> int | None:
+    """Seconds to hide ``received`` for when another delivery of the same message holds
+    the stage on a live lease; None when the refusal means a plain duplicate."""
+    if state is None or state.status != StageStatus.RUNNING or state.claim is None:
+        return None
+    if state.claim.partition("#")[0] != received.message_id or state.lease_until is None:
+        return None
+    left = (state.lease_until - utcnow()).total_seconds()
+    if left <= 0:
+        return None
+    # A whole visibility more than the lease: a live holder renews its lease meanwhile,
+    # and every return of this delivery counts towards the queue's receive limit.
+    return math.ceil(left) + visibility_timeout
 
 
 def _describe(exc: BaseException) -> str:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from shared.cli import aws_command, jobs_commands, make_command, serve_command, worker_command
+from shared.cli import (
+    aws_command,
+    dlq_command,
+    finetune_command,
+    jobs_commands,
+    make_command,
+    serve_command,
+    worker_command,
+)
 
 __all__ = ["app", "main"]
 
@@ -20,6 +28,8 @@ jobs_commands.register(app)
 worker_command.register(app)
 serve_command.register(app)
 aws_command.register(app)
+dlq_command.register(app)
+finetune_command.register(app)
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ import pytest
 from shared.backends import Backend
 from shared.backends.limits import MAX_DELAY_SECONDS, MAX_MESSAGE_BYTES
 from shared.errors import QueueLimitError
+from shared.ports import DeadLetter
 
 
 def receive_one(queue, *, wait: float = 5, visibility: int = 30):
@@ -194,3 +195,39 @@ class TestDeadLetters:
         assert queue.dead_letters() == []
         received = receive_one(queue)
         assert (received.body, received.receive_count) == ("second chance", 1)
+
+    def test_redrive_sends_what_prepare_returns_for_each_letter(
+        self, backend: Backend, queue_stage: str
+    ) -> None:
+        """prepare sees each letter, with its reason, before it goes back, and says
+        what body to send."""
+        queue = backend.queue(queue_stage)
+        for body in ("one", "two"):
+            queue.send(body)
+            queue.dead_letter(receive_one(queue), f"reason {body}")
+        seen: list[tuple[str, str]] = []
+
+        def prepare(letter: DeadLetter) -> str:
+            seen.append((letter.body, letter.reason))
+            return letter.body.upper()
+
+        assert queue.redrive(prepare=prepare) == 2
+        assert sorted(seen) == [("one", "reason one"), ("two", "reason two")]
+        bodies = {receive_one(queue).body, receive_one(queue).body}
+        assert bodies == {"ONE", "TWO"}
+
+    def test_a_letter_prepare_refuses_stays_a_dead_letter(
+        self, backend: Backend, queue_stage: str
+    ) -> None:
+        """When prepare raises, nothing is sent and the letter stays in the DLQ."""
+        queue = backend.queue(queue_stage)
+        queue.send("stuck")
+        queue.dead_letter(receive_one(queue), "testing refusal")
+
+        def refuse(letter: DeadLetter) -> str:
+            raise RuntimeError("job table unreachable")
+
+        with pytest.raises(RuntimeError, match="unreachable"):
+            queue.redrive(prepare=refuse)
+        assert queue.receive(wait_seconds=0) == []
+        assert [letter.body for letter in queue.dead_letters()] == ["stuck"]

@@ -29,6 +29,16 @@ route's requests until a number of them are in flight at once::
     fake.hold("/v1/images/generations", until_in_flight=2, timeout=2.0)
     ...  # a client limited to 2 at once sends 6 requests
     assert fake.max_in_flight("/v1/images/generations") == 2
+
+Files and fine-tuning have default handlers that keep state, as the API does:
+``POST /v1/files`` (multipart; the parts are in ``RecordedRequest.form`` and ``.files``)
+stores the upload; ``POST /v1/fine_tuning/jobs`` creates a job in ``validating_files``
+(400 for a training file never uploaded); ``GET /v1/fine_tuning/jobs[/{job_id}[/events]]``
+read them back, newest first. A test moves a job on with ``advance_job`` or scripts the
+answers outright (``enqueue`` with ``Reply(body=fine_tuning_job(...))``)::
+
+    job_id = fake.create_job(model="gpt-4.1-mini-2025-04-14")
+    fake.advance_job(job_id, "succeeded", fine_tuned_model="ft:gpt-4.1-mini:acme:x:1")
 """
 
 from __future__ import annotations
@@ -50,20 +60,31 @@ from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 __all__ = [
+    "FILES_PATH",
+    "FINE_TUNING_JOBS_PATH",
     "IMAGES_PATH",
     "FakeOpenAI",
     "RecordedRequest",
     "Reply",
+    "UploadedFile",
     "chat_completion",
     "chat_reply",
     "error_reply",
+    "file_object",
+    "fine_tuning_job",
     "image_reply",
     "images_response",
+    "job_event",
+    "list_page",
     "png_bytes",
 ]
 
 CHAT_PATH = "/v1/chat/completions"
 IMAGES_PATH = "/v1/images/generations"
+FILES_PATH = "/v1/files"
+FINE_TUNING_JOBS_PATH = "/v1/fine_tuning/jobs"
+#: Job states after which a job never changes again.
+FINAL_JOB_STATES = frozenset({"succeeded", "failed", "cancelled"})
 
 
 @dataclass
@@ -78,6 +99,15 @@ class Reply:
 
 
 @dataclass
+class UploadedFile:
+    """One file part of a multipart request."""
+
+    filename: str | None
+    content_type: str | None
+    content: bytes
+
+
+@dataclass
 class RecordedRequest:
     method: str
     path: str
@@ -89,6 +119,9 @@ class RecordedRequest:
     json: Any
     #: Values of the route's ``{name}`` placeholders.
     params: dict[str, str] = field(default_factory=dict)
+    #: A multipart body's plain fields, and its file parts, by field name.
+    form: dict[str, str] = field(default_factory=dict)
+    files: dict[str, UploadedFile] = field(default_factory=dict)
 
 
 Handler = Callable[[RecordedRequest], Reply]
@@ -240,6 +273,121 @@ def _image_for(body: dict[str, Any]) -> bytes:
     )
 
 
+def file_object(
+    file_id: str, *, filename: str, size: int, purpose: str = "fine-tune"
+) -> dict[str, Any]:
+    """A ``file`` object as ``POST /v1/files`` returns it."""
+    return {
+        "id": file_id,
+        "object": "file",
+        "bytes": size,
+        "created_at": int(time.time()),
+        "filename": filename,
+        "purpose": purpose,
+        "status": "processed",
+        "expires_at": None,
+        "status_details": None,
+    }
+
+
+def fine_tuning_job(
+    job_id: str = "ftjob-fake000001",
+    *,
+    status: str = "queued",
+    model: str = "gpt-4.1-mini-2025-04-14",
+    training_file: str = "file-fake000001",
+    fine_tuned_model: str | None = None,
+    metadata: dict[str, str] | None = None,
+    suffix: str | None = None,
+    trained_tokens: int | None = None,
+    error: dict[str, Any] | None = None,
+    created_at: int | None = None,
+) -> dict[str, Any]:
+    """A ``fine_tuning.job`` object with every field the SDK's model requires."""
+    created = created_at if created_at is not None else int(time.time())
+    return {
+        "id": job_id,
+        "object": "fine_tuning.job",
+        "created_at": created,
+        "error": error,
+        "fine_tuned_model": fine_tuned_model,
+        "finished_at": created + 60 if status in FINAL_JOB_STATES else None,
+        "hyperparameters": {
+            "batch_size": "auto",
+            "learning_rate_multiplier": "auto",
+            "n_epochs": "auto",
+        },
+        "model": model,
+        "organization_id": "org-fake",
+        "result_files": [],
+        "seed": 42,
+        "status": status,
+        "trained_tokens": trained_tokens,
+        "training_file": training_file,
+        "validation_file": None,
+        "estimated_finish": None,
+        "integrations": [],
+        "metadata": metadata,
+        "method": {"type": "supervised", "supervised": {"hyperparameters": {}}},
+        "user_provided_suffix": suffix,
+    }
+
+
+def job_event(
+    message: str, *, level: str = "info", event_id: str | None = None, created_at: int | None = None
+) -> dict[str, Any]:
+    """A ``fine_tuning.job.event`` object."""
+    return {
+        "id": event_id or f"ftevent-fake{next(_ids):06d}",
+        "object": "fine_tuning.job.event",
+        "created_at": created_at if created_at is not None else int(time.time()),
+        "level": level,
+        "message": message,
+        "data": {},
+        "type": "message",
+    }
+
+
+def list_page(items: list[dict[str, Any]], *, has_more: bool = False) -> dict[str, Any]:
+    """A cursor page (``{"object": "list", "data": [...], "has_more": ...}``)."""
+    return {"object": "list", "data": items, "has_more": has_more}
+
+
+def parse_multipart(
+    content_type: str, raw: bytes
+) -> tuple[dict[str, str], dict[str, UploadedFile]]:
+    """The fields and file parts of a ``multipart/form-data`` body (RFC 7578)."""
+    match = re.search(r'boundary="?([^";]+)"?', content_type)
+    if match is None:
+        return {}, {}
+    delimiter = b"--" + match.group(1).encode("latin-1")
+    form: dict[str, str] = {}
+    files: dict[str, UploadedFile] = {}
+    for chunk in raw.split(delimiter)[1:]:
+        if chunk.startswith(b"--"):
+            break  # the closing delimiter
+        head, _, body = chunk.removeprefix(b"\r\n").partition(b"\r\n\r\n")
+        body = body.removesuffix(b"\r\n")  # the CRLF belongs to the next delimiter
+        headers = {}
+        for line in head.decode("utf-8", "replace").split("\r\n"):
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        disposition = headers.get("content-disposition", "")
+        name_match = re.search(r'(?:^|;)\s*name="([^"]*)"', disposition)
+        file_match = re.search(r'filename="([^"]*)"', disposition)
+        if name_match is None:
+            continue
+        if file_match is not None:
+            files[name_match.group(1)] = UploadedFile(
+                filename=file_match.group(1),
+                content_type=headers.get("content-type"),
+                content=body,
+            )
+        else:
+            form[name_match.group(1)] = body.decode("utf-8")
+    return form, files
+
+
 # ---------------------------------------------------------------- routing
 
 
@@ -288,8 +436,17 @@ class FakeOpenAI:
         self._in_flight: dict[str, int] = {}
         self._max_in_flight: dict[str, int] = {}
         self._holds: dict[str, tuple[int, float]] = {}
+        #: What the default files and fine-tuning handlers keep, by id.
+        self.uploaded_files: dict[str, UploadedFile] = {}
+        self.fine_tuning_jobs: dict[str, dict[str, Any]] = {}
+        self.job_events: dict[str, list[dict[str, Any]]] = {}
         self.route(f"POST {CHAT_PATH}", self._default_chat)
         self.route(f"POST {IMAGES_PATH}", self._default_images)
+        self.route(f"POST {FILES_PATH}", self._default_upload)
+        self.route(f"POST {FINE_TUNING_JOBS_PATH}", self._default_create_job)
+        self.route(f"GET {FINE_TUNING_JOBS_PATH}", self._default_list_jobs)
+        self.route(f"GET {FINE_TUNING_JOBS_PATH}/{{job_id}}", self._default_get_job)
+        self.route(f"GET {FINE_TUNING_JOBS_PATH}/{{job_id}}/events", self._default_job_events)
 
     # -------------------------------------------------------- lifecycle
 
@@ -370,6 +527,59 @@ class FakeOpenAI:
         """JSON bodies of every image generation request, in order."""
         return [r.json for r in self.requests_to(IMAGES_PATH, "POST")]
 
+    # -------------------------------------------------------- fine-tuning state
+
+    def create_job(
+        self,
+        *,
+        model: str = "gpt-4.1-mini-2025-04-14",
+        training_file: str = "file-fake000001",
+        metadata: dict[str, str] | None = None,
+        suffix: str | None = None,
+        status: str = "validating_files",
+    ) -> str:
+        """Store a job as if a client had created it; returns its id."""
+        job_id = f"ftjob-fake{next(_ids):06d}"
+        job = fine_tuning_job(
+            job_id,
+            status=status,
+            model=model,
+            training_file=training_file,
+            metadata=metadata,
+            suffix=suffix,
+        )
+        with self._lock:
+            self.fine_tuning_jobs[job_id] = job
+            self.job_events[job_id] = [job_event(f"Created fine-tuning job: {job_id}")]
+        return job_id
+
+    def advance_job(
+        self,
+        job_id: str,
+        status: str,
+        *,
+        fine_tuned_model: str | None = None,
+        message: str | None = None,
+        trained_tokens: int | None = None,
+        error: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Move a stored job to ``status`` (with the model it made), logging an event."""
+        with self._lock:
+            job = self.fine_tuning_jobs[job_id]
+            job["status"] = status
+            if fine_tuned_model is not None:
+                job["fine_tuned_model"] = fine_tuned_model
+            if trained_tokens is not None:
+                job["trained_tokens"] = trained_tokens
+            if error is not None:
+                job["error"] = error
+            if status in FINAL_JOB_STATES:
+                job["finished_at"] = int(time.time())
+            self.job_events[job_id].append(
+                job_event(message or f"Job {status}", level="error" if error else "info")
+            )
+            return dict(job)
+
     # -------------------------------------------------------- concurrency
 
     def hold(self, path: str, *, until_in_flight: int, timeout: float) -> None:
@@ -408,6 +618,9 @@ class FakeOpenAI:
         with self._lock:
             self.requests.clear()
             self._queues.clear()
+            self.uploaded_files.clear()
+            self.fine_tuning_jobs.clear()
+            self.job_events.clear()
         with self._flight:
             self._holds.clear()
             self._max_in_flight.clear()
@@ -458,6 +671,68 @@ class FakeOpenAI:
         content = self.chat_content(body)
         return chat_reply(content=content, model=str(body.get("model", "gpt-4.1-mini")))
 
+    def _default_upload(self, request: RecordedRequest) -> Reply:
+        upload = request.files.get("file")
+        purpose = request.form.get("purpose")
+        if upload is None or not purpose:
+            return error_reply(400, "A 'file' part and a 'purpose' field are required.")
+        file_id = f"file-fake{next(_ids):06d}"
+        with self._lock:
+            self.uploaded_files[file_id] = upload
+        return Reply(
+            body=file_object(
+                file_id,
+                filename=upload.filename or "upload",
+                size=len(upload.content),
+                purpose=purpose,
+            )
+        )
+
+    def _default_create_job(self, request: RecordedRequest) -> Reply:
+        body = request.json if isinstance(request.json, dict) else {}
+        if not body.get("model"):
+            return error_reply(400, "Missing required parameter: 'model'.", param="model")
+        training_file = str(body.get("training_file", ""))
+        with self._lock:
+            known = training_file in self.uploaded_files
+        if not known:
+            return error_reply(
+                400, f"invalid training_file: {training_file}", param="training_file"
+            )
+        job_id = self.create_job(
+            model=str(body["model"]),
+            training_file=training_file,
+            metadata=body.get("metadata"),
+            suffix=body.get("suffix"),
+        )
+        with self._lock:
+            return Reply(body=dict(self.fine_tuning_jobs[job_id]))
+
+    def _default_get_job(self, request: RecordedRequest) -> Reply:
+        with self._lock:
+            job = self.fine_tuning_jobs.get(request.params["job_id"])
+        if job is None:
+            return error_reply(404, f"No fine-tuning job found with id {request.params['job_id']}")
+        return Reply(body=dict(job))
+
+    def _default_list_jobs(self, request: RecordedRequest) -> Reply:
+        limit = int(request.query.get("limit", ["20"])[0])
+        with self._lock:
+            jobs = sorted(
+                self.fine_tuning_jobs.values(), key=lambda j: j["created_at"], reverse=True
+            )
+        return Reply(body=list_page(jobs[:limit], has_more=len(jobs) > limit))
+
+    def _default_job_events(self, request: RecordedRequest) -> Reply:
+        limit = int(request.query.get("limit", ["20"])[0])
+        with self._lock:
+            events = self.job_events.get(request.params["job_id"])
+            # The API lists events newest first.
+            newest_first = list(reversed(events or []))
+        if events is None:
+            return error_reply(404, f"No fine-tuning job found with id {request.params['job_id']}")
+        return Reply(body=list_page(newest_first[:limit], has_more=len(newest_first) > limit))
+
     def _default_images(self, request: RecordedRequest) -> Reply:
         body = request.json if isinstance(request.json, dict) else {}
         if not body.get("prompt"):
@@ -478,6 +753,12 @@ def _handler_class(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 parsed = json.loads(raw) if raw else None
             except ValueError:
                 parsed = None
+            content_type = self.headers.get("content-type") or ""
+            form, files = (
+                parse_multipart(content_type, raw)
+                if content_type.startswith("multipart/form-data")
+                else ({}, {})
+            )
             request = RecordedRequest(
                 method=self.command,
                 path=split.path,
@@ -485,6 +766,8 @@ def _handler_class(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 headers={k.lower(): v for k, v in self.headers.items()},
                 raw=raw,
                 json=parsed,
+                form=form,
+                files=files,
             )
             fake._enter(split.path)
             try:

@@ -21,7 +21,8 @@ port for free, and how it is filled in:
   so the letters stay; a concurrent reader of the same DLQ may see fewer meanwhile.
 * **Redrive** receives from the DLQ, sends fresh copies (receive count 1) and deletes
   the dead letters, in batches. A crash between the two sends a message twice, which
-  the worker's claim drops.
+  the worker's claim drops. ``prepare`` runs for a whole batch before any of it is
+  sent; if it raises, the batch is released and stays in the DLQ.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import json
 import math
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -272,21 +274,34 @@ class SQSQueue:
         ordered = sorted(seen.values(), key=lambda m: int(m["Attributes"]["SentTimestamp"]))
         return [self._as_dead_letter(message) for message in ordered[:limit]]
 
-    def redrive(self, *, limit: int = 100) -> int:
+    def redrive(
+        self, *, limit: int = 100, prepare: Callable[[DeadLetter], str] | None = None
+    ) -> int:
         moved = 0
         while moved < limit:
             batch = self._peek(min(MAX_BATCH, limit - moved))
             if not batch:
                 break
-            for group in _by_size(batch):
+            try:
+                bodies = [
+                    prepare(self._as_dead_letter(message)) if prepare else message["Body"]
+                    for message in batch
+                ]
+                for body in bodies:
+                    check_message(body, 0)
+            except BaseException:
+                # Nothing of this batch was sent: the letters stay, visible again at once.
+                self._release([message["ReceiptHandle"] for message in batch])
+                raise
+            for group in _by_size(list(zip(batch, bodies, strict=True))):
                 reply = self.sqs.send_message_batch(
                     QueueUrl=self.url,
                     Entries=[
-                        {"Id": str(index), "MessageBody": message["Body"]}
-                        for index, message in enumerate(group)
+                        {"Id": str(index), "MessageBody": body}
+                        for index, (_, body) in enumerate(group)
                     ],
                 )
-                sent = [group[int(entry["Id"])] for entry in reply.get("Successful", [])]
+                sent = [group[int(entry["Id"])][0] for entry in reply.get("Successful", [])]
                 if sent:
                     self._delete_batch(self.dead_letter_url, [m["ReceiptHandle"] for m in sent])
                 moved += len(sent)
@@ -359,16 +374,18 @@ class SQSQueue:
         )
 
 
-def _by_size(messages: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Split ``messages`` so no send batch exceeds SQS's payload limit (the whole
-    batch counts, not each message)."""
-    groups: list[list[dict[str, Any]]] = []
+def _by_size(
+    messages: list[tuple[dict[str, Any], str]],
+) -> list[list[tuple[dict[str, Any], str]]]:
+    """Split (message, body to send) pairs so no send batch exceeds SQS's payload
+    limit (the whole batch counts, not each message)."""
+    groups: list[list[tuple[dict[str, Any], str]]] = []
     size = 0
-    for message in messages:
-        body_size = len(message["Body"].encode("utf-8"))
+    for message, body in messages:
+        body_size = len(body.encode("utf-8"))
         if not groups or size + body_size > MAX_MESSAGE_BYTES:
             groups.append([])
             size = 0
-        groups[-1].append(message)
+        groups[-1].append((message, body))
         size += body_size
     return groups

@@ -6,6 +6,7 @@ import sqlite3
 import threading
 import time
 import uuid
+from collections.abc import Callable
 
 from shared.backends.limits import check_message
 from shared.backends.local.database import Database
@@ -143,21 +144,47 @@ class LocalQueue:
             for row in rows
         ]
 
-    def redrive(self, *, limit: int = 100) -> int:
-        now = time.time()
-        with self.database.write() as db:
-            rows = db.execute(
-                "SELECT seq, body FROM dead_letters WHERE queue = ? ORDER BY seq LIMIT ?",
+    def redrive(
+        self, *, limit: int = 100, prepare: Callable[[DeadLetter], str] | None = None
+    ) -> int:
+        rows = (
+            self.database.read()
+            .execute(
+                "SELECT seq, id, body, reason, receive_count FROM dead_letters "
+                "WHERE queue = ? ORDER BY seq LIMIT ?",
                 (self.name, limit),
-            ).fetchall()
-            for row in rows:
-                db.execute(
-                    "INSERT INTO messages (id, queue, body, sent_at, visible_at) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (str(uuid.uuid4()), self.name, row["body"], now, now),
+            )
+            .fetchall()
+        )
+        moved = 0
+        for row in rows:
+            body = row["body"]
+            if prepare is not None:
+                # Outside any transaction of ours: prepare writes to the job table,
+                # which shares this database.
+                body = prepare(
+                    DeadLetter(
+                        message_id=row["id"],
+                        body=row["body"],
+                        reason=row["reason"],
+                        receive_count=row["receive_count"],
+                    )
                 )
-                db.execute("DELETE FROM dead_letters WHERE seq = ?", (row["seq"],))
-        return len(rows)
+                check_message(body, 0)
+            now = time.time()
+            with self.database.write() as db:
+                # Another redrive may have taken the letter meanwhile: move it once.
+                if db.execute("DELETE FROM dead_letters WHERE seq = ?", (row["seq"],)).rowcount:
+                    db.execute(
+                        "INSERT INTO messages (id, queue, body, sent_at, visible_at) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        (str(uuid.uuid4()), self.name, body, now, now),
+                    )
+                    moved += 1
+        if moved:
+            with self._arrived:
+                self._arrived.notify_all()
+        return moved
 
     def depth(self) -> int:
         row = (
