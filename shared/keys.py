@@ -12,6 +12,7 @@ __all__ = [
     "audio_cache_key",
     "audio_manifest_key",
     "check_blob_key",
+    "dialogue_m4a_key",
     "dialogue_mp3_key",
     "dialogue_wav_key",
     "job_prefix",
@@ -97,8 +98,14 @@ def dialogue_mp3_key(job_id: str) -> str:
     return f"jobs/{job_id}/mix/dialogue.mp3"
 
 
+def dialogue_m4a_key(job_id: str) -> str:
+    """The film's soundtrack, AAC at 48 kHz: encoded once by the mixer from the lossless
+    mix and stream-copied into the movie by the renderer."""
+    return f"jobs/{job_id}/mix/dialogue.m4a"
+
+
 def dialogue_wav_key(job_id: str) -> str:
-    """The lossless mix the renderer muxes from (no second lossy generation)."""
+    """The lossless master of the mix (16-bit PCM), kept for re-editing the sound."""
     return f"jobs/{job_id}/mix/dialogue.wav"
 
 

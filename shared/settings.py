@@ -146,7 +146,6 @@ class RenderSettings(BaseModel):
     preset: Literal["superfast", "veryfast", "faster", "fast", "medium", "slow", "slower"] = (
         "veryfast"
     )
-    audio_bitrate: str = Field(default="160k", pattern=r"^[0-9]{2,3}k$")
     #: ISO 639-2 language of the audio and subtitle tracks.
     language: str = Field(default="eng", pattern=r"^[a-z]{3}$")
 
@@ -209,6 +208,8 @@ class MixerSettings(BaseModel):
     #: Loudness of the music bed relative to the dialogue, before ducking, in LU.
     music_level_db: float = Field(default=-20.0, ge=-40, le=-6)
     mp3_bitrate: str = Field(default="192k", pattern=r"^[0-9]{2,3}k$")
+    #: The film's AAC soundtrack (``mix/dialogue.m4a``), which the renderer copies as is.
+    aac_bitrate: str = Field(default="160k", pattern=r"^[0-9]{2,3}k$")
     #: Subtitle line length; a cue holds at most two such lines.
     subtitle_line_chars: int = Field(default=42, ge=20, le=80)
 

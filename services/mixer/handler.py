@@ -1,9 +1,10 @@
 """Mixer stage: line clips -> dialogue track, timeline and subtitles.
 
 Reads the script (order, scenes, headings), the audio manifest (clips and their
-lengths) and the request (music on or off); writes ``mix/dialogue.wav`` (lossless,
-what the renderer muxes), ``mix/dialogue.mp3``, ``mix/timeline.json``,
-``subtitles.srt`` and ``subtitles.vtt``.
+lengths) and the request (music on or off); writes ``mix/dialogue.wav`` (the lossless
+master), ``mix/dialogue.m4a`` (AAC, the soundtrack the renderer copies into the film),
+``mix/dialogue.mp3`` (to download), ``mix/timeline.json``, ``subtitles.srt`` and
+``subtitles.vtt``.
 """
 
 from __future__ import annotations
@@ -73,10 +74,13 @@ def handle(message: StageMessage, context: StageContext) -> StageMessage:
             music_rate=MUSIC_RATE,
             music_level_db=settings.music_level_db,
             mp3_bitrate=settings.mp3_bitrate,
+            aac_bitrate=settings.aac_bitrate,
         )
         wav_key, mp3_key = keys.dialogue_wav_key(job), keys.dialogue_mp3_key(job)
+        m4a_key = keys.dialogue_m4a_key(job)
         context.blobs.put_file(wav_key, result.wav, content_type="audio/wav")
         context.blobs.put_file(mp3_key, result.mp3, content_type="audio/mpeg")
+        context.blobs.put_file(m4a_key, result.aac, content_type="audio/mp4")
 
     cues = build_cues(
         timeline,
@@ -110,6 +114,7 @@ def handle(message: StageMessage, context: StageContext) -> StageMessage:
         timeline=timeline_key,
         dialogue_mp3=mp3_key,
         dialogue_wav=wav_key,
+        dialogue_m4a=m4a_key,
         subtitles_srt=srt_key,
         subtitles_vtt=vtt_key,
     )

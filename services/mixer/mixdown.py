@@ -1,13 +1,15 @@
 """From raw stems to the finished soundtrack: duck the music, level, encode.
 
     dialogue.f32 ─ highpass ─┬──────────────────────────────┐
-                             └─ key ─┐                      ├─ amix ─ level ─ dialogue.wav
-    music.f32 ─ volume ─ sidechaincompress ─ music-ducked ──┘                └ dialogue.mp3
+                             └─ key ─┐                      ├─ amix ─ level ─┬ dialogue.wav
+    music.f32 ─ volume ─ sidechaincompress ─ music-ducked ──┘                ├ dialogue.mp3
+                                                                             └ dialogue.m4a
 
 The stems are raw float32 mono files at the mix rate (the mixer writes them with
 numpy). Without music the dialogue goes straight to the leveller. The output is
 padded or trimmed to exactly the stems' length, so the timeline's duration is the
-file's duration to the sample.
+file's duration to the sample. The AAC track at 48 kHz is the film's soundtrack: encoded
+here once, so the renderer only copies it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from shared.media.ffmpeg import run_ffmpeg
 
 __all__ = ["MixResult", "mixdown", "raw_input"]
 
+#: The soundtrack's rate in the movie (what players and the MP4 delivery expect).
+AAC_RATE = 48_000
 #: Rumble under the voice range that only costs headroom.
 DIALOGUE_CHAIN = "highpass=f=70"
 #: Ducking: the music drops by up to ``ratio`` above the speech threshold, quickly in
@@ -42,6 +46,7 @@ def raw_input(path: Path, sample_rate: int) -> list[str]:
 class MixResult:
     wav: Path
     mp3: Path
+    aac: Path
     #: The final pass's loudnorm report (``output_i``/``output_tp``: what it produced).
     report: LoudnormReport
     #: ffmpeg passes spent measuring.
@@ -92,9 +97,11 @@ def mixdown(
     music_rate: int = 24_000,
     music_level_db: float = -20.0,
     mp3_bitrate: str = "192k",
+    aac_bitrate: str = "160k",
 ) -> MixResult:
-    """Mix ``dialogue`` (and ``music``, ducked under it) into ``dialogue.wav`` and
-    ``dialogue.mp3`` in ``workdir``, at ``target`` loudness, exactly ``samples`` long."""
+    """Mix ``dialogue`` (and ``music``, ducked under it) into ``dialogue.wav``,
+    ``dialogue.mp3`` and ``dialogue.m4a`` in ``workdir``, at ``target`` loudness, exactly
+    ``samples`` long."""
     source, chain, stem, passes = dialogue, DIALOGUE_CHAIN, None, 0
     if music is not None:
         speech = measure(raw_input(dialogue, sample_rate), DIALOGUE_CHAIN)
@@ -108,10 +115,11 @@ def mixdown(
     inputs = raw_input(source, sample_rate)
     levelled, _, spent = leveller(inputs, chain, target)
     passes += spent
-    wav, mp3 = workdir / "dialogue.wav", workdir / "dialogue.mp3"
+    wav, mp3, aac = (workdir / f"dialogue.{suffix}" for suffix in ("wav", "mp3", "m4a"))
     graph = (
         f"[0:a]{levelled},aresample={sample_rate},"
-        f"apad=whole_len={samples},atrim=end_sample={samples},asplit=2[wav][mp3]"
+        f"apad=whole_len={samples},atrim=end_sample={samples},asplit=3[wav][mp3][pre-aac];"
+        f"[pre-aac]aresample={AAC_RATE}[aac]"
     )
     result = run_ffmpeg(
         [
@@ -130,9 +138,21 @@ def mixdown(
             "-b:a",
             mp3_bitrate,
             str(mp3),
+            "-map",
+            "[aac]",
+            "-c:a",
+            "aac",
+            "-b:a",
+            aac_bitrate,
+            str(aac),
         ],
         loglevel="info",
     )
     return MixResult(
-        wav=wav, mp3=mp3, report=parse_loudnorm(result.stderr), passes=passes, music_stem=stem
+        wav=wav,
+        mp3=mp3,
+        aac=aac,
+        report=parse_loudnorm(result.stderr),
+        passes=passes,
+        music_stem=stem,
     )

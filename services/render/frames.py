@@ -1,10 +1,11 @@
 """Frames of the film, one at a time: a sub-pixel Ken Burns move on each picture
 (``cv2.warpAffine``), weighted crossfades, the director's look, inside the frame's bars.
 
-Pictures are graded once and held as YUV 4:2:0 planes; every frame warps, blends and
-finishes planes and writes them into one reused I420 buffer, which is what the encoder
-takes. Only the pictures on screen around the current frame are held, so memory does
-not grow with the film's length.
+Pictures are graded once and held as YUV 4:2:0 planes; every frame is warped, blended
+and finished in place inside one of a few preallocated I420 buffers, which is what the
+encoder takes, so the frame loop allocates and copies nothing. Only the pictures on
+screen around the current frame are held, so memory does not grow with the film's
+length.
 """
 
 from __future__ import annotations
@@ -33,7 +34,12 @@ def i420_to_bgr(frame: np.ndarray) -> np.ndarray:
 
 
 class FrameSource:
-    """Yields each frame of ``plan`` as an I420 array (height * 3/2 rows by width)."""
+    """Yields each frame of ``plan`` as an I420 array (height * 3/2 rows by width).
+
+    Frames are composed in place into a ring of ``buffers`` preallocated frames, so a
+    yielded frame stays intact until that many more have been yielded: long enough for
+    an encoder to send it without copying it first.
+    """
 
     def __init__(
         self,
@@ -41,6 +47,8 @@ class FrameSource:
         geometry: FrameGeometry,
         look: Look,
         load_picture: LoadPicture,
+        *,
+        buffers: int = 1,
     ) -> None:
         self.plan = plan
         self.geometry = geometry
@@ -48,16 +56,32 @@ class FrameSource:
         self.load_picture = load_picture
         self._pictures: dict[int, Planes] = {}
         width, height = geometry.width, geometry.height
-        self._frame = np.empty((height * 3 // 2, width), np.uint8)
-        self._frame[:height] = BLACK_Y
-        self._frame[height:] = NEUTRAL_CHROMA
-        quarter = (height // 2) * (width // 2)
-        chroma = self._frame[height:].reshape(-1)
-        self._planes = (
-            self._frame[:height],
-            chroma[:quarter].reshape(height // 2, width // 2),
-            chroma[quarter:].reshape(height // 2, width // 2),
+        self._ring = [self._black_frame(width, height) for _ in range(max(1, buffers))]
+        # The incoming picture of a crossfade is warped here before blending.
+        w, h = geometry.picture_width, geometry.picture_height
+        self._incoming = (
+            np.empty((h, w), np.uint8),
+            np.empty((h // 2, w // 2), np.uint8),
+            np.empty((h // 2, w // 2), np.uint8),
         )
+
+    @staticmethod
+    def _black_frame(width: int, height: int) -> np.ndarray:
+        frame = np.empty((height * 3 // 2, width), np.uint8)
+        frame[:height] = BLACK_Y
+        frame[height:] = NEUTRAL_CHROMA
+        return frame
+
+    def _picture_area(self, frame: np.ndarray) -> Planes:
+        """Views of ``frame``'s Y, U and V planes cut to the picture rectangle."""
+        g = self.geometry
+        quarter = (g.height // 2) * (g.width // 2)
+        chroma = frame[g.height :].reshape(-1)
+        u = chroma[:quarter].reshape(g.height // 2, g.width // 2)
+        v = chroma[quarter:].reshape(g.height // 2, g.width // 2)
+        x, y, w, h = g.x, g.y, g.picture_width, g.picture_height
+        rows, columns = slice(y // 2, (y + h) // 2), slice(x // 2, (x + w) // 2)
+        return frame[y : y + h, x : x + w], u[rows, columns], v[rows, columns]
 
     def _picture(self, scene: int) -> Planes:
         """The graded source of ``scene`` as planes, suitably sized, loaded on first use."""
@@ -79,7 +103,8 @@ class FrameSource:
             if segment.shown_until <= frame:
                 self._pictures.pop(segment.scene, None)
 
-    def _warp(self, segment: Segment, frame: int) -> Planes:
+    def _warp(self, segment: Segment, frame: int, into: Planes) -> None:
+        """The segment's picture at ``frame``, moved, written into the planes ``into``."""
         luma, u, v = self._picture(segment.scene)
         src_h, src_w = luma.shape
         out_w, out_h = self.geometry.picture_width, self.geometry.picture_height
@@ -106,35 +131,28 @@ class FrameSource:
         )
         flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
         border = cv2.BORDER_REPLICATE
-        return (
-            cv2.warpAffine(luma, luma_map, (out_w, out_h), flags=flags, borderMode=border),
-            cv2.warpAffine(u, chroma_map, (out_w // 2, out_h // 2), flags=flags, borderMode=border),
-            cv2.warpAffine(v, chroma_map, (out_w // 2, out_h // 2), flags=flags, borderMode=border),
-        )
+        for source, matrix, target in zip(
+            (luma, u, v), (luma_map, chroma_map, chroma_map), into, strict=True
+        ):
+            size = (target.shape[1], target.shape[0])
+            cv2.warpAffine(source, matrix, size, dst=target, flags=flags, borderMode=border)
 
-    def picture(self, frame: int) -> Planes:
-        """The picture area's planes at ``frame``: moved, crossfaded and finished."""
+    def _compose(self, frame: int, into: Planes) -> None:
+        """The picture area at ``frame``: moved, crossfaded and finished, in ``into``."""
         layers = self.plan.visible(frame)
-        planes = self._warp(layers[0][0], frame)
+        self._warp(layers[0][0], frame, into)
         if len(layers) == 2:
             (_, outgoing), (incoming, weight) = layers
-            entering = self._warp(incoming, frame)
-            planes = tuple(  # type: ignore[assignment]
-                cv2.addWeighted(a, outgoing, b, weight, 0)
-                for a, b in zip(planes, entering, strict=True)
-            )
-        return self.look.finish(planes, frame)
+            self._warp(incoming, frame, self._incoming)
+            for target, entering in zip(into, self._incoming, strict=True):
+                cv2.addWeighted(target, outgoing, entering, weight, 0, dst=target)
+        self.look.finish(into, frame)
 
     def frames(self) -> Iterator[tuple[int, np.ndarray]]:
-        """Every frame in order as ``(index, I420 frame)``; the array is reused."""
-        g = self.geometry
-        frame_y, frame_u, frame_v = self._planes
-        x, y = g.x, g.y
-        w, h = g.picture_width, g.picture_height
+        """Every frame in order as ``(index, I420 frame)``, composed in the ring's buffers."""
+        areas = [self._picture_area(buffer) for buffer in self._ring]
         for index in range(self.plan.total_frames):
             self._forget_before(index)
-            luma, u, v = self.picture(index)
-            frame_y[y : y + h, x : x + w] = luma
-            frame_u[y // 2 : (y + h) // 2, x // 2 : (x + w) // 2] = u
-            frame_v[y // 2 : (y + h) // 2, x // 2 : (x + w) // 2] = v
-            yield index, self._frame
+            slot = index % len(self._ring)
+            self._compose(index, areas[slot])
+            yield index, self._ring[slot]

@@ -54,8 +54,8 @@ def handle(message: StageMessage, context: StageContext) -> StageMessage:
         workdir = Path(scratch)
         audio = _download(
             context,
-            message.artifacts.get("dialogue_wav", keys.dialogue_wav_key(job)),
-            workdir / "dialogue.wav",
+            message.artifacts.get("dialogue_m4a", keys.dialogue_m4a_key(job)),
+            workdir / "dialogue.m4a",
         )
         subtitles = None
         if request.options.captions != Captions.OFF:
@@ -87,7 +87,6 @@ def handle(message: StageMessage, context: StageContext) -> StageMessage:
                 fps=settings.fps,
                 crf=settings.crf,
                 preset=settings.preset,
-                audio_bitrate=settings.audio_bitrate,
                 language=settings.language,
                 metadata={
                     "title": script.title,

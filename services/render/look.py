@@ -153,15 +153,16 @@ class Look:
             )
         return bank
 
-    def finish(self, planes: Planes, frame: int) -> Planes:
-        """Vignette and grain on one composed picture's planes."""
+    def finish(self, planes: Planes, frame: int) -> None:
+        """Vignette and grain on one composed picture's planes, in place."""
         y, u, v = planes
         if self._vignette is not None:
             luma, chroma, offset = self._vignette
-            y = cv2.multiply(y, luma, scale=1 / 255)
-            u = cv2.add(cv2.multiply(u, chroma, scale=1 / 255), offset)
-            v = cv2.add(cv2.multiply(v, chroma, scale=1 / 255), offset)
+            cv2.multiply(y, luma, dst=y, scale=1 / 255)
+            for plane in (u, v):
+                cv2.multiply(plane, chroma, dst=plane, scale=1 / 255)
+                cv2.add(plane, offset, dst=plane)
         if self._grain:
             lighter, darker = self._grain[frame % len(self._grain)]
-            y = cv2.subtract(cv2.add(y, lighter), darker)
-        return y, u, v
+            cv2.add(y, lighter, dst=y)
+            cv2.subtract(y, darker, dst=y)

@@ -115,8 +115,8 @@ def main() -> int:
 
     inputs = out / "inputs"
     copy_pictures(job_dir / "images", inputs, scenes=len(timeline(10).scenes))
-    dialogue(job_dir / "mix" / "dialogue.wav", inputs / "dialogue-1.wav", 60)
-    dialogue(job_dir / "mix" / "dialogue.wav", inputs / "dialogue-10.wav", 600)
+    dialogue(job_dir / "mix" / "dialogue.wav", inputs / "dialogue-1.m4a", 60)
+    dialogue(job_dir / "mix" / "dialogue.wav", inputs / "dialogue-10.m4a", 600)
 
     ours = step(
         "our renderer, 60 s",

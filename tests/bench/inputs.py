@@ -8,6 +8,7 @@ from pathlib import Path
 
 import imageio_ffmpeg
 
+from shared.settings import MixerSettings
 from shared.timeline import Timeline, TimelineLine, TimelineScene
 
 TITLE_SECONDS = 3.0
@@ -53,7 +54,8 @@ def copy_pictures(images: Path, target: Path, scenes: int) -> None:
 
 
 def dialogue(source: Path, target: Path, seconds: float) -> None:
-    """The job's dialogue looped to exactly ``seconds``."""
+    """The job's lossless mix looped to exactly ``seconds`` and encoded as the mixer
+    encodes the film's soundtrack (AAC, 48 kHz)."""
     subprocess.run(
         [
             imageio_ffmpeg.get_ffmpeg_exe(),
@@ -67,6 +69,7 @@ def dialogue(source: Path, target: Path, seconds: float) -> None:
             str(source),
             "-t",
             f"{seconds:.3f}",
+            *("-c:a", "aac", "-b:a", MixerSettings().aac_bitrate, "-ar", "48000"),
             str(target),
         ],
         check=True,

@@ -38,7 +38,7 @@ def main() -> int:
             clip = clip.with_effects([vfx.CrossFadeIn(FADE)])
         clips.append(clip)
     film = CompositeVideoClip(clips, size=SIZE).with_duration(plan.duration)
-    film = film.with_audio(AudioFileClip(str(inputs / "dialogue-1.wav")))
+    film = film.with_audio(AudioFileClip(str(inputs / "dialogue-1.m4a")))
     film.write_videofile(
         str(output),
         fps=settings.fps,

@@ -25,7 +25,7 @@ def main() -> int:
         title="Benchmark",
         style=load_catalog().neutral,
         load_picture=lambda scene: cv2.imread(str(inputs / f"picture-{scene:03d}.png")),
-        audio=inputs / f"dialogue-{minutes:g}.wav",
+        audio=inputs / f"dialogue-{minutes:g}.m4a",
         resolution="720p",
         captions=Captions.OFF,
         subtitles_srt=None,
@@ -33,7 +33,6 @@ def main() -> int:
             fps=settings.fps,
             crf=settings.crf,
             preset=settings.preset,
-            audio_bitrate=settings.audio_bitrate,
             language=settings.language,
         ),
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
 
@@ -123,6 +124,13 @@ class TestDialogueTrack:
         mp3, mp3_rate = decode_audio(result.mp3)
         assert integrated_loudness(mp3, mp3_rate) == pytest.approx(-16.0, abs=1.0)
         assert result.report.normalization_type == "linear"
+        # The film's soundtrack: AAC at 48 kHz, as long and as loud as the master.
+        with av.open(str(result.aac)) as container:
+            stream = container.streams.audio[0]
+            assert (stream.codec_context.name, stream.rate) == ("aac", 48_000)
+        assert abs(decoded_duration(result.aac) - stems.layout.timeline.duration) < 0.03
+        aac, aac_rate = decode_audio(result.aac)
+        assert integrated_loudness(aac, aac_rate) == pytest.approx(-16.0, abs=1.0)
 
     @pytest.mark.parametrize("scale", [0.03, 4.0])
     def test_a_quiet_or_a_hot_track_reaches_the_same_loudness(

@@ -54,7 +54,8 @@ class TestSoundStages:
     ) -> None:
         final = make_film(local_backend, settings, music=True)
         blobs = local_backend.blobs
-        for name in ("timeline", "dialogue_mp3", "dialogue_wav", "subtitles_srt", "subtitles_vtt"):
+        produced = ("timeline", "dialogue_mp3", "dialogue_wav", "dialogue_m4a")
+        for name in (*produced, "subtitles_srt", "subtitles_vtt"):
             assert blobs.exists(final.artifacts[name]), name
         manifest = AudioManifest.model_validate_json(blobs.get(final.artifacts["audio_manifest"]))
         assert len(manifest.clips) == 5 and all(blobs.exists(c.key) for c in manifest.clips)

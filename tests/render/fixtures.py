@@ -66,7 +66,8 @@ def make_timeline(durations: list[float], *, title: float = 2.0) -> Timeline:
 
 
 def write_tone(path: Path, seconds: float) -> Path:
-    """A 22,050 Hz mono WAV of exactly ``seconds`` (a quiet tone), like the mixer's track."""
+    """A quiet tone of exactly ``seconds`` as AAC at 48 kHz in M4A, like the mixer's
+    soundtrack (``path`` should end in ``.m4a``)."""
     subprocess.run(
         [
             imageio_ffmpeg.get_ffmpeg_exe(),
@@ -77,11 +78,13 @@ def write_tone(path: Path, seconds: float) -> Path:
             "-f",
             "lavfi",
             "-i",
-            f"sine=frequency=220:sample_rate=22050:duration={seconds}",
+            f"sine=frequency=220:sample_rate=48000:duration={seconds}",
             "-af",
             "volume=0.2",
             "-ac",
             "1",
+            "-c:a",
+            "aac",
             str(path),
         ],
         check=True,

@@ -49,7 +49,7 @@ def store_inputs(backend: Backend, job: str, tmp_path: Path, captions: str) -> S
     blobs.put(keys.request_key(job), request.model_dump_json().encode())
     blobs.put(keys.script_json_key(job), script.model_dump_json().encode())
     blobs.put(keys.timeline_key(job), timeline.model_dump_json().encode())
-    blobs.put_file(keys.dialogue_wav_key(job), write_tone(tmp_path / "d.wav", timeline.duration))
+    blobs.put_file(keys.dialogue_m4a_key(job), write_tone(tmp_path / "d.m4a", timeline.duration))
     blobs.put_file(keys.subtitles_srt_key(job), write_srt(tmp_path / "s.srt", timeline))
     for scene in (0, 1, 2):
         key = keys.title_image_key(job) if scene == 0 else keys.scene_image_key(job, scene)
@@ -61,7 +61,7 @@ def store_inputs(backend: Backend, job: str, tmp_path: Path, captions: str) -> S
             "request": keys.request_key(job),
             "script": keys.script_json_key(job),
             "timeline": keys.timeline_key(job),
-            "dialogue_wav": keys.dialogue_wav_key(job),
+            "dialogue_m4a": keys.dialogue_m4a_key(job),
             "subtitles_srt": keys.subtitles_srt_key(job),
         },
     )

@@ -23,9 +23,7 @@ FPS = 24
 
 
 def encode_settings(**metadata: str) -> EncodeSettings:
-    return EncodeSettings(
-        fps=FPS, crf=23, preset="superfast", audio_bitrate="96k", language="eng", metadata=metadata
-    )
+    return EncodeSettings(fps=FPS, crf=23, preset="superfast", language="eng", metadata=metadata)
 
 
 def render(
@@ -46,7 +44,7 @@ def render(
         title=title,
         style=style,
         load_picture=scene_picture,
-        audio=write_tone(workdir / "dialogue.wav", timeline.duration),
+        audio=write_tone(workdir / "dialogue.m4a", timeline.duration),
         resolution=resolution,
         captions=captions,
         subtitles_srt=write_srt(workdir / "subtitles.srt", timeline),
