@@ -16,6 +16,11 @@ clears) just before that letter goes back to its queue, through the queue's
   died holding it, say) goes back as it is: its job never left the stage.
 * A letter that names no job (not JSON, say) goes back as it is, and is dead-lettered
   again unless the workers have been fixed to read it.
+
+A letter the queue moved by itself (every worker that took it died holding it) leaves
+its job running with nobody to end it; ``fail_stranded_jobs``, which each worker runs
+now and then, fails such a job with a reason saying so, and the redrive above then
+reopens it like any other.
 """
 
 from __future__ import annotations
@@ -31,10 +36,17 @@ from shared.errors import InvalidMessage, NotFound, TransitionRefused
 from shared.intake import job_id_for
 from shared.keys import request_key
 from shared.logs import get_logger
+from shared.messages import parse_message
 from shared.ports import DeadLetter
-from shared.worker import parse_message
 
-__all__ = ["Redriven", "StageLetter", "job_of", "read_dead_letters", "redrive"]
+__all__ = [
+    "Redriven",
+    "StageLetter",
+    "fail_stranded_jobs",
+    "job_of",
+    "read_dead_letters",
+    "redrive",
+]
 
 
 @dataclass(frozen=True)
@@ -137,3 +149,35 @@ def redrive(backend: Backend, stage: str, *, limit: int = 100) -> Redriven:
 
     result.moved = backend.queue(stage).redrive(limit=limit, prepare=prepare)
     return result
+
+
+def fail_stranded_jobs(
+    backend: Backend, stage: str, *, grace_seconds: float, limit: int = 100
+) -> list[str]:
+    """Fail the jobs whose ``stage`` message its queue dead-lettered by itself, after
+    every delivery ended with its worker gone (``jobs.abandon``); returns their ids.
+    Jobs already final, and stages another delivery may still hold, are left alone."""
+    log = get_logger(component="dead_letters", stage=stage)
+    failed = []
+    for letter in backend.queue(stage).dead_letters(limit=limit):
+        job_id = job_of(letter, stage)
+        if job_id is None:
+            continue
+        reason = (
+            f"the {stage} worker stopped without finishing {letter.receive_count} times "
+            "(killed, out of memory or shut down), so the queue set the message aside; "
+            f"`pixelscript dlq redrive {stage}` runs the stage again"
+        )
+        change = jobs.abandon(stage, letter.message_id, reason, grace_seconds=grace_seconds)
+        try:
+            jobs.apply(backend.jobs, job_id, change)
+        except (TransitionRefused, NotFound):
+            continue
+        log.error(
+            "job_failed_stranded",
+            job_id=job_id,
+            message_id=letter.message_id,
+            receive_count=letter.receive_count,
+        )
+        failed.append(job_id)
+    return failed

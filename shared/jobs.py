@@ -14,6 +14,7 @@ Stage timeline, one delivery holding the stage at a time::
                          v  |
                        retrying
     any of the above --fail--> failed   (and the job with it)
+    any of the above --abandon--> failed (its queue dead-lettered the message itself)
     failed --reopen--> pending          (only when its dead letter is redriven)
 """
 
@@ -35,6 +36,7 @@ from shared.ports import JobTable
 
 __all__ = [
     "Change",
+    "abandon",
     "apply",
     "claim",
     "complete",
@@ -248,6 +250,39 @@ def fail(stage: str, error: str, now: datetime | None = None) -> Change:
         updated.current_stage = stage if state is not None else record.current_stage
         updated.error = _short(f"{stage}: {error}")
         return updated
+
+    return change
+
+
+def abandon(
+    stage: str,
+    message_id: str,
+    error: str,
+    *,
+    grace_seconds: float,
+    now: datetime | None = None,
+) -> Change:
+    """Fail a stage whose queue gave up on its message ``message_id``: every delivery
+    ended without a word from its worker (killed, out of memory, stopped and released)
+    until the queue moved the message to its dead letters, so no worker will finish or
+    fail the job.
+
+    Refused while a delivery may still be at work: a stage held by another message, a
+    live lease, or one that ran out less than ``grace_seconds`` ago (another copy of the
+    message, if there is one, has had that long to take over). Then as ``fail``.
+    """
+
+    def change(record: JobRecord) -> JobRecord:
+        at = now or utcnow()
+        state = _stage(record, stage)
+        if state.claim is not None and not state.claim.startswith(f"{message_id}#"):
+            raise TransitionRefused(f"stage {stage} is held by another message", record=record)
+        if (
+            state.lease_until is not None
+            and state.lease_until + timedelta(seconds=grace_seconds) > at
+        ):
+            raise TransitionRefused(f"stage {stage} may still be at work", record=record)
+        return fail(stage, error, at)(record)
 
     return change
 

@@ -132,6 +132,9 @@ class WorkerSettings(BaseModel):
     stop_timeout: float = Field(default=30, ge=0, le=3600)
     backoff_min: float = Field(default=1, ge=0)
     backoff_max: float = Field(default=120, ge=0)
+    #: How often a worker looks in its stage's dead letters for jobs left running by
+    #: workers that died (``shared.dead_letters.fail_stranded_jobs``); 0: never.
+    stranded_check_seconds: float = Field(default=60, ge=0)
     #: A file the worker touches on every loop and heartbeat; a container's health
     #: check reads its age (``python -m shared.health``). None: no file.
     health_file: Path | None = None

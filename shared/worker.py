@@ -26,9 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import math
-import re
 import threading
 import time
 from dataclasses import dataclass
@@ -36,19 +34,17 @@ from enum import StrEnum
 from typing import Any
 
 import structlog
-from pydantic import ValidationError
 
 from shared import jobs
 from shared.backends import Backend
 from shared.backoff import compute_backoff
 from shared.contracts import (
-    JOB_ID_PATTERN,
-    SCHEMA_VERSION,
     StageMessage,
     StageState,
     StageStatus,
     utcnow,
 )
+from shared.dead_letters import fail_stranded_jobs
 from shared.errors import (
     ContractError,
     InvalidMessage,
@@ -60,19 +56,16 @@ from shared.errors import (
 from shared.health import touch
 from shared.intake import admit_job_request
 from shared.logs import get_logger
+from shared.messages import parse_message
 from shared.pipeline import COMPLETE, Handler
 from shared.ports import BlobStore, Queue, ReceivedMessage
 from shared.settings import Settings
 from shared.styles import StyleCatalog, load_catalog
-from shared.validation import describe_errors
 
 __all__ = ["Outcome", "StageContext", "Worker"]
 
 #: Longest error text kept in a dead letter's reason.
 REASON_MAX_CHARS = 1000
-#: A job id inside a body that is not JSON (a truncated message), so that its job can
-#: still be failed with the reason instead of waiting for a message that never comes.
-_JOB_ID_IN_TEXT = re.compile(r'"job_id"\s*:\s*"([0-9a-f]{32})"')
 
 
 @dataclass(frozen=True)
@@ -103,37 +96,6 @@ class Outcome(StrEnum):
 
 class _Released(Exception):
     """The worker is stopping and its stop timeout ran out while the handler worked."""
-
-
-def parse_message(body: str, *, stage: str) -> StageMessage:
-    """The stage message in ``body`` for ``stage``, or ``InvalidMessage`` saying why not."""
-    try:
-        raw = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
-        # RecursionError: JSON nested deeper than Python's stack; still not a message.
-        found = _JOB_ID_IN_TEXT.search(body)
-        raise InvalidMessage(
-            f"message is not JSON ({exc})", job_id=found.group(1) if found else None
-        ) from exc
-    if not isinstance(raw, dict):
-        raise InvalidMessage("message is not a JSON object")
-    job_id = raw.get("job_id")
-    job_id = job_id if isinstance(job_id, str) and JOB_ID_PATTERN.match(job_id) else None
-    if raw.get("schema") != SCHEMA_VERSION:
-        raise InvalidMessage(
-            f"message schema version {raw.get('schema')!r} is not one this worker reads "
-            f"({SCHEMA_VERSION})",
-            job_id=job_id,
-        )
-    try:
-        message = StageMessage.model_validate(raw)
-    except ValidationError as exc:
-        raise InvalidMessage(describe_errors(exc), job_id=job_id) from exc
-    if message.stage != stage:
-        raise InvalidMessage(
-            f"message for stage {message.stage!r} arrived on the {stage!r} queue", job_id=job_id
-        )
-    return message
 
 
 def delivery_id(received: ReceivedMessage) -> str:
@@ -224,6 +186,7 @@ class Worker:
         self.wait_seconds = settings.worker.wait_seconds if wait_seconds is None else wait_seconds
         self.log = get_logger(stage=stage)
         self.health_file = settings.worker.health_file
+        self.stranded_check_seconds = settings.worker.stranded_check_seconds
         self._stopping = threading.Event()
         self._stop_deadline: float | None = None
 
@@ -244,8 +207,12 @@ class Worker:
         """Receive and process until ``stop()``."""
         self.log.info("worker_started", queue=self.queue.name)
         failures = 0
+        next_check = time.monotonic()
         while not self._stopping.is_set():
             touch(self.health_file)
+            if self.stranded_check_seconds and time.monotonic() >= next_check:
+                self._fail_stranded_jobs()
+                next_check = time.monotonic() + self.stranded_check_seconds
             polled = time.monotonic()
             try:
                 batch = self.queue.receive(
@@ -276,6 +243,16 @@ class Worker:
                 if outcome is Outcome.RELEASED:
                     break
         self.log.info("worker_stopped")
+
+    def _fail_stranded_jobs(self) -> None:
+        """End the jobs this stage's queue dead-lettered by itself (their workers died).
+        A lease that ran out a whole visibility timeout ago has had time to be taken
+        over by any other copy of the message."""
+        try:
+            fail_stranded_jobs(self.backend, self.stage, grace_seconds=self.visibility_timeout)
+        except Exception:
+            # Housekeeping: the next look will do; the worker's real work goes on.
+            self.log.exception("stranded_check_failed")
 
     def run_once(self, wait_seconds: float = 0) -> Outcome | None:
         """Receive at most one message and process it. For tests and tools."""

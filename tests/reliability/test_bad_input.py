@@ -23,12 +23,13 @@ from shared.backends.local import LocalBlobStore
 from shared.contracts import JOB_ID_PATTERN, JobRequest, Script, UserScript
 from shared.errors import ContractError, InvalidMessage
 from shared.keys import check_blob_key
+from shared.messages import parse_message
 from shared.pipeline import next_stage
 from shared.settings import ApiSettings
 from shared.submit import submit
 from shared.user_script import parse_user_script
 from shared.validation import parse_model, parse_model_json
-from shared.worker import Worker, parse_message
+from shared.worker import Worker
 from tests.reliability.harness import STAGES, Env, plot_request
 from tests.support import stub_pipeline
 

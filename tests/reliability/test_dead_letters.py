@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -16,13 +17,15 @@ from typer.testing import CliRunner, Result
 from shared import jobs
 from shared.cli import app
 from shared.contracts import JobRecord, JobStatus, StageStatus
-from shared.dead_letters import redrive
+from shared.dead_letters import fail_stranded_jobs, redrive
 from shared.errors import PermanentError, TransitionRefused
 from shared.intake import job_id_for
 from shared.submit import submit
-from shared.worker import Outcome
+from shared.worker import Outcome, Worker, delivery_id
 from tests.reliability.harness import STAGES, Env, plot_request, take_all
 from tests.reliability.scenarios import run_in_process, stub_worker
+from tests.support import stub_pipeline
+from tests.support.waiting import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 STAGE = STAGES[1]
@@ -118,6 +121,76 @@ class TestRedriveOfAJobRequest:
         assert stub_worker(env.backend, env, stage).run_once(5) == Outcome.DONE
         assert env.backend.jobs.get(job).stages[stage].status == StageStatus.DONE
         assert [record.job_id for record in env.backend.jobs.list().jobs] == [job]
+
+
+def strand(env: Env) -> str:
+    """A job whose stage message every worker died holding: each delivery claimed the
+    stage and was never heard of again, until the queue dead-lettered the message by
+    itself. Nothing failed the job: it says running."""
+    job = submit(env.backend, plot_request()).job_id
+    stub_worker(env.backend, env, STAGES[0]).run_once(5)
+    queue = env.queue(STAGE)
+
+    def deliver_and_die() -> bool:
+        for received in queue.receive(max_messages=1, wait_seconds=0, visibility_timeout=1):
+            jobs.apply(env.backend.jobs, job, jobs.claim(STAGE, delivery_id(received), 1))
+        return bool(queue.dead_letters())
+
+    wait_until(deliver_and_die, timeout=30, interval=0.2, what="the queue to give up")
+    record = env.backend.jobs.get(job)
+    assert (record.status, record.stages[STAGE].status) == (JobStatus.RUNNING, StageStatus.RUNNING)
+    return job
+
+
+class TestStrandedJobs:
+    def test_a_worker_fails_the_job_readably_and_a_redrive_finishes_it(self, env: Env) -> None:
+        # Given a job whose stage message the queue set aside after its workers died
+        job = strand(env)
+        # When a worker of that stage runs (it looks in its dead letters every 0.2 s)
+        worker_settings = env.settings.worker.model_copy(update={"stranded_check_seconds": 0.2})
+        settings = env.settings.model_copy(update={"worker": worker_settings})
+        worker = Worker(
+            STAGE, stub_pipeline.handle, backend=env.backend, settings=settings, next_stage="x"
+        )
+        thread = threading.Thread(target=worker.run, daemon=True)
+        thread.start()
+        try:
+            # Then, once the lease has been over for a visibility timeout, the job fails
+            # saying what happened and what to do
+            failed = wait_until(
+                lambda: (r := env.backend.jobs.get(job)).status.is_final and r,
+                timeout=20,
+                what="the stranded job to fail",
+            )
+        finally:
+            worker.stop(0)
+            thread.join(10)
+        assert failed.status == JobStatus.FAILED
+        assert failed.stages[STAGE].status == StageStatus.FAILED
+        assert "stopped without finishing 3 times" in (failed.error or "")
+        assert f"pixelscript dlq redrive {STAGE}" in (failed.error or "")
+        # And a redrive reopens it and it runs to the end
+        assert redrive(env.backend, STAGE).reopened == [job]
+        assert run_in_process(env, [job])[job].status == JobStatus.SUCCEEDED
+
+    @pytest.mark.parametrize("lease", [60, 0], ids=["live-lease", "lease-over"])
+    def test_a_stage_another_message_holds_is_left_alone(self, env: Env, lease: int) -> None:
+        """Its holder is at work, or its message comes back when the holder is gone."""
+        # Given a job whose stage another message's delivery holds, and a copy of the
+        # message that went to the dead letters
+        job = submit(env.backend, plot_request()).job_id
+        stub_worker(env.backend, env, STAGES[0]).run_once(5)
+        queue = env.queue(STAGE)
+        [held] = queue.receive(max_messages=1, wait_seconds=0, visibility_timeout=60)
+        jobs.apply(env.backend.jobs, job, jobs.claim(STAGE, delivery_id(held), lease))
+        queue.send(held.body)
+        [copy] = queue.receive(max_messages=1, wait_seconds=0, visibility_timeout=60)
+        queue.dead_letter(copy, "deferred too often")
+        # When the dead letters are checked for stranded jobs
+        failed = fail_stranded_jobs(env.backend, STAGE, grace_seconds=0)
+        # Then the job runs on
+        assert failed == []
+        assert env.backend.jobs.get(job).stages[STAGE].status == StageStatus.RUNNING
 
 
 class TestReopen:

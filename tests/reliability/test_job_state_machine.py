@@ -75,6 +75,20 @@ class JobUnderAnyDeliveryOrder(RuleBasedStateMachine):
     def dead_letter(self, stage: str) -> None:
         self.step(jobs.fail(stage, "poison", self.now))
 
+    @rule(stage=STAGE, message=st.sampled_from(["m1", "m2"]), grace=st.sampled_from([0, 60]))
+    def queue_gave_up(self, stage: str, message: str, grace: int) -> None:
+        """The queue dead-lettered ``message`` by itself and a worker's check abandons."""
+        before = self.record.stages[stage]
+        if self.step(
+            jobs.abandon(stage, message, "workers died", grace_seconds=grace, now=self.now)
+        ):
+            # Never while another message holds the stage or a lease may still be live.
+            assert before.claim is None or before.claim.startswith(f"{message}#")
+            assert before.lease_until is None or (
+                before.lease_until + timedelta(seconds=grace) <= self.now
+            )
+            assert self.record.stages[stage].status == StageStatus.FAILED
+
     @rule(stage=STAGE)
     def redrive(self, stage: str) -> None:
         was_failed = self.record.status == JobStatus.FAILED
@@ -136,6 +150,7 @@ def test_a_succeeded_job_is_final_for_every_transition() -> None:
     for change in [
         jobs.claim(STAGES[0], "m#b", 60, START + timedelta(days=1)),
         jobs.fail(STAGES[0], "late poison"),
+        jobs.abandon(STAGES[0], "m", "workers died", grace_seconds=0),
         jobs.reopen(STAGES[-1]),
         jobs.retry_later(STAGES[-1], "m#a", "late"),
     ]:
