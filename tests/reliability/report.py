@@ -82,6 +82,11 @@ BOTH = ("local", "aws")
 #: (what the table calls it, the scenario, the backends it runs on).
 FAULTS: list[tuple[str, Scenario, tuple[str, ...]]] = [
     ("kill -9 mid-handler, each stage (processes)", scenarios.kill_mid_handler, BOTH),
+    (
+        "kill -9 every delivery until the queue gives up, redrive (processes)",
+        scenarios.killed_every_time,
+        BOTH,
+    ),
     ("same message delivered twice at once", _in_process("concurrent_delivery"), BOTH),
     ("same message sent twice, both held at once", _in_process("duplicate_send"), BOTH),
     (

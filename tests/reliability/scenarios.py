@@ -49,6 +49,7 @@ __all__ = [
     "disk_full_process",
     "duplicate_send",
     "kill_mid_handler",
+    "killed_every_time",
     "late_messages",
     "poison_messages",
     "run_in_process",
@@ -222,6 +223,48 @@ def kill_mid_handler(env: Env, workers: Workers, *, timeout: float = 60) -> Faul
     sent = messages_sent(env)
     run.expect(sent in (None, len(STAGES)), f"{sent} messages sent, not one per stage")
     run.expect(dead_letter_total(env) == 0, "something was dead-lettered")
+    return run
+
+
+def killed_every_time(env: Env, workers: Workers, *, timeout: float = 60) -> FaultRun:
+    """kill -9 every worker that takes one stage's message, until the queue gives up on
+    it by itself: a worker of the stage fails the job saying so, and a redrive then
+    finishes it, every handler finishing once."""
+    run = FaultRun("kill -9 every delivery, queue gives up", env.kind, jobs=1)
+    stage, receives = STAGES[1], env.settings.worker.max_receives
+    # Given workers for every other stage
+    for other in STAGES:
+        if other != stage:
+            workers.start(other)
+    job = submit(env.backend, plot_request()).job_id
+    # When each worker that takes the stage's message is killed (-9) in its handler,
+    # as many times as the queue delivers it
+    for _ in range(receives):
+        hanging = workers.start(stage, PIXELSCRIPT_STUB_HANG=stage)
+        wait_until(
+            lambda hanging=hanging: _started_by(env, job, stage, hanging.pid),
+            timeout=timeout,
+            what=f"the {stage} handler to start",
+        )
+        hanging.send_signal(signal.SIGKILL)
+        hanging.wait(10)
+    # Then a worker of the stage, looking in its dead letters, fails the job readably
+    workers.start(stage, PIXELSCRIPT_WORKER__STRANDED_CHECK_SECONDS="0.5")
+    record = wait_final(env.backend, [job], timeout=timeout, check=workers.check_alive)[job]
+    run.expect(record.status == JobStatus.FAILED, f"the job is {record.status}")
+    run.expect(
+        f"stopped without finishing {receives} times" in (record.error or ""),
+        f"error {record.error!r}",
+    )
+    run.expect(len(workers.events("job_failed_stranded")) == 1, "not one job_failed_stranded")
+    # And once redriven, the job runs to the end
+    result = redrive(env.backend, stage)
+    run.expect(result.reopened == [job], f"reopened {result.reopened}")
+    done = wait_final(env.backend, [job], timeout=timeout, check=workers.check_alive)[job]
+    run.lost = int(done.status != JobStatus.SUCCEEDED)
+    finishes = env.ledger().count("finish")
+    run.duplicates = sum(max(0, finishes[(job, name)] - 1) for name in STAGES)
+    run.expect(env.ledger().count("start")[(job, stage)] == receives + 1, "starts != kills + 1")
     return run
 
 

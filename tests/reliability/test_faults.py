@@ -27,6 +27,15 @@ def test_a_worker_killed_mid_handler_in_every_stage_loses_and_repeats_nothing(
     assert_clean(scenarios.kill_mid_handler(env, workers))
 
 
+@pytest.mark.slow
+def test_a_message_whose_every_worker_is_killed_fails_its_job_and_redrives(
+    env: Env, workers: Workers
+) -> None:
+    """kill -9 on every delivery until the queue dead-letters the message by itself: the
+    job does not stay running for ever; it fails saying why, and a redrive finishes it."""
+    assert_clean(scenarios.killed_every_time(env, workers))
+
+
 def test_the_same_message_delivered_twice_at_once_runs_once(env: Env) -> None:
     """A second delivery while the first works waits for it: one handler run, one
     downstream message, one claim, one completion."""
