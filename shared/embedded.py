@@ -12,7 +12,10 @@ from collections.abc import Callable
 from types import TracebackType
 
 from shared.backends import Backend
+from shared.backends.local import LocalBlobStore
 from shared.contracts import JobRecord, StageStatus
+from shared.keys import CACHE_PREFIXES
+from shared.logs import get_logger
 from shared.pipeline import load_handler, next_stage, stage_names
 from shared.settings import Settings
 from shared.worker import Worker
@@ -54,6 +57,7 @@ class EmbeddedPipeline:
         self._threads: list[threading.Thread] = []
 
     def start(self) -> EmbeddedPipeline:
+        self._prune_caches()
         for index, worker in enumerate(self.workers):
             thread = threading.Thread(
                 target=worker.run, name=f"worker-{worker.stage}-{index}", daemon=True
@@ -61,6 +65,18 @@ class EmbeddedPipeline:
             thread.start()
             self._threads.append(thread)
         return self
+
+    def _prune_caches(self) -> None:
+        """Keep the local caches within ``local_cache_mb`` each, before any worker reads
+        them. Other backends expire theirs themselves (an S3 lifecycle rule)."""
+        blobs = self.backend.blobs
+        if not isinstance(blobs, LocalBlobStore):
+            return
+        log = get_logger(component="embedded")
+        for prefix in CACHE_PREFIXES:
+            deleted = blobs.prune(prefix, max_bytes=self.settings.local_cache_mb * 2**20)
+            if deleted:
+                log.info("cache_pruned", prefix=prefix, files=len(deleted))
 
     def stop(self, timeout: float | None = None) -> None:
         """Stop every worker; each may finish its message for ``timeout`` seconds."""

@@ -8,7 +8,10 @@ import re
 from shared.errors import ContractError
 
 __all__ = [
+    "AUDIO_CACHE_PREFIX",
     "BLOB_KEY_PATTERN",
+    "CACHE_PREFIXES",
+    "IMAGE_CACHE_PREFIX",
     "audio_cache_key",
     "audio_manifest_key",
     "check_blob_key",
@@ -86,12 +89,18 @@ def audio_manifest_key(job_id: str) -> str:
     return f"jobs/{job_id}/audio/manifest.json"
 
 
+#: Caches shared across jobs, named by content hash: paid-for work, never a user's.
+IMAGE_CACHE_PREFIX = "cache/images/"
+AUDIO_CACHE_PREFIX = "cache/audio/"
+CACHE_PREFIXES = (IMAGE_CACHE_PREFIX, AUDIO_CACHE_PREFIX)
+
+
 def audio_cache_key(content_hash: str) -> str:
     """A synthesised clip shared across jobs, named by the hash of everything that made it
     (text, voice, delivery, provider settings): the same line is never spoken twice."""
     if not re.fullmatch(r"[0-9a-f]{64}", content_hash):
         raise ContractError(f"{content_hash[:80]!r} is not a sha256 hex digest")
-    return f"cache/audio/{content_hash}.wav"
+    return f"{AUDIO_CACHE_PREFIX}{content_hash}.wav"
 
 
 def dialogue_mp3_key(job_id: str) -> str:

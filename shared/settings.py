@@ -229,6 +229,9 @@ class Settings(BaseSettings):
     backend: Literal["local", "aws"] = "local"
     #: Where the local backend keeps its SQLite file and artifacts.
     data_dir: Path = Field(default_factory=default_data_dir)
+    #: Room for the local backend's caches of paid-for pictures and voice clips
+    #: (``cache/``), each; the oldest go first. On S3 a lifecycle rule expires them.
+    local_cache_mb: int = Field(default=2048, ge=0)
     #: Deployment name; prefixes queue names and lets dev and prod share an account.
     environment: str = Field(default="dev", pattern=r"^[a-z][a-z0-9-]{0,20}$")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -17,11 +17,12 @@ from typing import Any
 from services.image.providers import ImageProvider
 from services.image.shots import Shot
 from shared.errors import NotFound
+from shared.keys import IMAGE_CACHE_PREFIX
 from shared.ports import BlobStore
 
 __all__ = ["CACHE_PREFIX", "ImageCache", "cache_key"]
 
-CACHE_PREFIX = "cache/images/"
+CACHE_PREFIX = IMAGE_CACHE_PREFIX
 
 
 def cache_key(provider: ImageProvider, shot: Shot) -> str:

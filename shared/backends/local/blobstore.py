@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -78,3 +79,22 @@ class LocalBlobStore:
             if path.is_file() and not path.name.startswith(".")
         )
         return sorted(key for key in keys if key.startswith(prefix))
+
+    def prune(self, prefix: str, *, max_bytes: int) -> list[str]:
+        """Delete the oldest-written files under ``prefix`` until what is left there
+        takes at most ``max_bytes``; returns the keys deleted. For caches only: a
+        reader that loses a race with it sees a miss (``NotFound``), never half a file."""
+        entries = []
+        for key in self.list(prefix):
+            with contextlib.suppress(FileNotFoundError):
+                stat = self.path(key).stat()
+                entries.append((stat.st_mtime, key, stat.st_size))
+        total = sum(size for _, _, size in entries)
+        deleted = []
+        for _, key, size in sorted(entries):
+            if total <= max_bytes:
+                break
+            self.path(key).unlink(missing_ok=True)
+            total -= size
+            deleted.append(key)
+        return deleted
