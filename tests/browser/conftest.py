@@ -2,13 +2,12 @@
 
 Chromium is Debian's (``apt-get install chromium``, which ``make test`` does when it
 is missing), driven by the PyPI ``playwright`` package's own driver; no browser is
-ever downloaded. Without Chromium the tests skip on a developer's machine but fail in
-CI, like the moto fixtures.
+ever downloaded. Without Chromium or Playwright the tests fail, saying how to install
+them.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests.browser.server import ServedApp, start_serve, stop_serve
+from tests.support.requirements import require
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -31,14 +31,6 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 
 
-def _require(what: str, ok: bool) -> None:
-    if ok:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} is required in CI (make test installs it)")
-    pytest.skip(f"{what} is not installed (make test installs it)")
-
-
 # Module scope, not session: Playwright's sync API holds an event loop on the main
 # thread while it runs, which would stop any later test from starting its own.
 @pytest.fixture(scope="module")
@@ -46,8 +38,8 @@ def browser() -> Iterator[Any]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _require("playwright", False)
-    _require(str(CHROMIUM), CHROMIUM.exists())
+        require("playwright", False, "pip install -e '.[test]' (make test does)")
+    require(str(CHROMIUM), CHROMIUM.exists(), "apt-get install chromium (make test does)")
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -26,6 +25,7 @@ import pytest
 
 from shared.backends import Backend
 from shared.settings import AWSSettings, Settings
+from tests.support.requirements import require
 
 __all__ = [
     "FAKE_CREDENTIALS",
@@ -48,13 +48,11 @@ FAKE_CREDENTIALS = {
 
 
 def require_moto() -> Any:
-    """``ThreadedMotoServer``; skip without moto locally, fail without it in CI."""
+    """``ThreadedMotoServer``; a failure saying how to install it when it is missing."""
     try:
         from moto.server import ThreadedMotoServer
-    except ImportError as exc:  # pragma: no cover - depends on the machine
-        if os.environ.get("CI"):
-            pytest.fail(f"moto[server] is required in CI: {exc}")
-        pytest.skip("moto[server] is not installed (pip install -e '.[test]')")
+    except ImportError:  # pragma: no cover - depends on the machine
+        require("moto[server]", False, "pip install -e '.[test]' (make test does)")
     return ThreadedMotoServer
 
 

@@ -3,7 +3,7 @@ each): the template tests read these instead of synthesising per test.
 
 Synthesis runs cdk-nag's AwsSolutions checks through ``Validations``; an
 unacknowledged finding fails the synthesis and with it every template test. Without
-aws-cdk-lib or Node the tests skip on a developer's machine and fail in CI.
+aws-cdk-lib or Node the tests fail, saying how to install them.
 """
 
 from __future__ import annotations
@@ -17,14 +17,9 @@ from typing import Any
 
 import pytest
 
+from tests.support.requirements import require
+
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-
-
-def _require(what: str, available: bool) -> None:
-    if not available:
-        if os.environ.get("CI"):
-            pytest.fail(f"{what} is required in CI for the CDK template tests")
-        pytest.skip(f"{what} is not available (pip install -e '.[infra]'; Node 20+)")
 
 
 @dataclass
@@ -41,8 +36,8 @@ def synthesize(env: str, outdir: Path) -> Synthesized:
         import aws_cdk  # noqa: F401
         import cdk_nag  # noqa: F401
     except ImportError:
-        _require("aws-cdk-lib and cdk-nag", False)
-    _require("node", shutil.which("node") is not None)
+        require("aws-cdk-lib and cdk-nag", False, "pip install -e '.[infra]' (make test does)")
+    require("node", shutil.which("node") is not None, "install Node 20 or later")
     from aws_cdk.assertions import Template
 
     from infra.app import build_app

