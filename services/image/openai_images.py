@@ -26,7 +26,8 @@ from pydantic import BaseModel, ConfigDict
 
 from services.image.prompts import prompt_for, soften
 from services.image.shots import Shot
-from shared.errors import PermanentError, ProviderNotConfigured, TransientError
+from shared.errors import PermanentError
+from shared.openai_client import open_client, quote, transient_error
 from shared.settings import Settings
 
 __all__ = ["REFUSAL_CODES", "ImageRequest", "OpenAIImages", "api_size", "fit_png"]
@@ -47,7 +48,6 @@ _FIXED_SIZES = {
 #: gpt-image-2 and later take any WIDTHxHEIGHT in multiples of 16 up to these bounds.
 _FREE_MAX_EDGE = 3840
 _FREE_MAX_PIXELS = 3840 * 2160
-QUOTE_LIMIT = 300
 
 NO_KEY_MESSAGE = (
     "The OpenAI image provider needs an API key: set PIXELSCRIPT_OPENAI__API_KEY (or "
@@ -132,13 +132,8 @@ def _api_message(exc: openai.APIError) -> str:
     """The API's own error message (the SDK prefixes it with "Error code: ...")."""
     body = exc.body
     if isinstance(body, dict) and isinstance(body.get("message"), str):
-        return _short(body["message"])
-    return _short(exc.message)
-
-
-def _short(text: object) -> str:
-    flat = " ".join(str(text).split())
-    return flat if len(flat) <= QUOTE_LIMIT else flat[: QUOTE_LIMIT - 3] + "..."
+        return quote(body["message"])
+    return quote(exc.message)
 
 
 class _Refused(Exception):
@@ -155,17 +150,12 @@ class OpenAIImages:
     def __init__(self, settings: Settings, client: openai.OpenAI | None = None) -> None:
         self.settings = settings
         self.where = settings.image.base_url or settings.openai.base_url or "the OpenAI API"
-        if client is None:
-            key = settings.openai_api_key()
-            if not key:
-                raise ProviderNotConfigured(NO_KEY_MESSAGE)
-            client = openai.OpenAI(
-                api_key=key,
-                base_url=settings.image.base_url or settings.openai.base_url,
-                timeout=settings.image.timeout_seconds,
-                max_retries=settings.openai.max_retries,
-            )
-        self.client = client
+        self.client = client or open_client(
+            settings,
+            no_key=NO_KEY_MESSAGE,
+            base_url=settings.image.base_url or settings.openai.base_url,
+            timeout=settings.image.timeout_seconds,
+        )
 
     def request_for(self, shot: Shot) -> ImageRequest:
         model = self.settings.image.model
@@ -227,22 +217,18 @@ class OpenAIImages:
     def _api_error(self, exc: openai.OpenAIError, model: str) -> Exception:
         """The project error for an SDK error that survived the SDK's own retries."""
         where = self.where
-        detail = _short(getattr(exc, "message", None) or exc)
-        tries = f"after {self.settings.openai.max_retries + 1} attempt(s)"
+        transient = transient_error(
+            exc,
+            where=where,
+            attempts=self.settings.openai.max_retries + 1,
+            timeout_seconds=self.settings.image.timeout_seconds,
+            no_answer="did not return an image",
+            requests="image requests",
+        )
+        if transient is not None:
+            return transient
+        detail = quote(getattr(exc, "message", None) or exc)
         match exc:
-            case openai.APITimeoutError():
-                return TransientError(
-                    f"{where} did not return an image within "
-                    f"{self.settings.image.timeout_seconds:g} s {tries}."
-                )
-            case openai.APIConnectionError():
-                return TransientError(f"Cannot reach {where} {tries}: {detail}")
-            case openai.RateLimitError():
-                return TransientError(f"{where} is rate limiting image requests {tries}: {detail}")
-            case openai.InternalServerError() | openai.ConflictError():
-                return TransientError(
-                    f"{where} failed with HTTP {exc.status_code} {tries}: {detail}"
-                )
             case openai.AuthenticationError():
                 return PermanentError(
                     f"{where} rejected the API key (HTTP 401): {detail}. Check "

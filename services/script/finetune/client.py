@@ -17,7 +17,8 @@ import openai
 from pydantic import BaseModel
 
 from services.script.finetune.registry import suffix_for
-from shared.errors import PixelScriptError, ProviderNotConfigured
+from shared.errors import PixelScriptError
+from shared.openai_client import open_client
 from shared.settings import Settings
 
 __all__ = [
@@ -105,17 +106,12 @@ def _job(job: Any) -> FineTuneJob:
 class FineTuneClient:
     def __init__(self, settings: Settings, client: openai.OpenAI | None = None) -> None:
         self.settings = settings
-        if client is None:
-            key = settings.openai_api_key()
-            if not key:
-                raise ProviderNotConfigured(NO_KEY_MESSAGE)
-            client = openai.OpenAI(
-                api_key=key,
-                base_url=settings.openai.base_url,
-                timeout=settings.openai.timeout_seconds,
-                max_retries=settings.openai.max_retries,
-            )
-        self.client = client
+        self.client = client or open_client(
+            settings,
+            no_key=NO_KEY_MESSAGE,
+            base_url=settings.openai.base_url,
+            timeout=settings.openai.timeout_seconds,
+        )
 
     @property
     def where(self) -> str:

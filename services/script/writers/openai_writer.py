@@ -16,7 +16,8 @@ from pydantic import ValidationError
 
 from services.script import prompts
 from shared.contracts import JobRequest, Script
-from shared.errors import PermanentError, ProviderNotConfigured, TransientError
+from shared.errors import PermanentError, ProviderNotConfigured
+from shared.openai_client import open_client, quote, transient_error
 from shared.settings import Settings
 from shared.styles import DirectorStyle, normalise_name
 from shared.validation import describe_errors
@@ -27,7 +28,6 @@ log = logging.getLogger(__name__)
 
 #: Problems quoted back from an invalid answer; the rest are counted.
 MAX_PROBLEMS = 5
-QUOTE_LIMIT = 300
 
 NO_KEY_MESSAGE = (
     "The OpenAI script writer needs an API key: set PIXELSCRIPT_OPENAI__API_KEY "
@@ -37,11 +37,6 @@ NO_KEY_MESSAGE = (
 )
 
 
-def _short(text: object, limit: int = QUOTE_LIMIT) -> str:
-    flat = " ".join(str(text).split())
-    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
-
-
 class OpenAIWriter:
     """``ScriptWriter`` backed by the OpenAI API (or a server that speaks it)."""
 
@@ -49,17 +44,12 @@ class OpenAIWriter:
 
     def __init__(self, settings: Settings, client: openai.OpenAI | None = None) -> None:
         self.settings = settings
-        if client is None:
-            key = settings.openai_api_key()
-            if not key:
-                raise ProviderNotConfigured(NO_KEY_MESSAGE)
-            client = openai.OpenAI(
-                api_key=key,
-                base_url=settings.openai.base_url,
-                timeout=settings.openai.timeout_seconds,
-                max_retries=settings.openai.max_retries,
-            )
-        self.client = client
+        self.client = client or open_client(
+            settings,
+            no_key=NO_KEY_MESSAGE,
+            base_url=settings.openai.base_url,
+            timeout=settings.openai.timeout_seconds,
+        )
 
     # ------------------------------------------------------------ model choice
 
@@ -110,7 +100,7 @@ class OpenAIWriter:
         message = completion.choices[0].message
         if message.refusal:
             raise PermanentError(
-                f"The model {model} refused to write this screenplay: {_short(message.refusal)}"
+                f"The model {model} refused to write this screenplay: {quote(message.refusal)}"
             )
         script = message.parsed
         if script is None:
@@ -140,22 +130,16 @@ class OpenAIWriter:
     def _api_error(self, exc: openai.OpenAIError, model: str) -> Exception:
         """The project error for an SDK error that survived the SDK's own retries."""
         where = self.settings.openai.base_url or "the OpenAI API"
-        detail = _short(getattr(exc, "message", None) or exc)
-        tries = f"after {self.settings.openai.max_retries + 1} attempt(s)"
+        transient = transient_error(
+            exc,
+            where=where,
+            attempts=self.settings.openai.max_retries + 1,
+            timeout_seconds=self.settings.openai.timeout_seconds,
+        )
+        if transient is not None:
+            return transient
+        detail = quote(getattr(exc, "message", None) or exc)
         match exc:
-            case openai.APITimeoutError():
-                return TransientError(
-                    f"{where} did not answer within {self.settings.openai.timeout_seconds:g} s "
-                    f"{tries}."
-                )
-            case openai.APIConnectionError():
-                return TransientError(f"Cannot reach {where} {tries}: {detail}")
-            case openai.RateLimitError():
-                return TransientError(f"{where} is rate limiting the requests {tries}: {detail}")
-            case openai.InternalServerError() | openai.ConflictError():
-                return TransientError(
-                    f"{where} failed with HTTP {exc.status_code} {tries}: {detail}"
-                )
             case openai.AuthenticationError():
                 return PermanentError(
                     f"{where} rejected the API key (HTTP 401): {detail}. Check "
