@@ -14,6 +14,7 @@ tests check our code and not moto's races.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import threading
@@ -33,6 +34,7 @@ __all__ = [
     "aws_clients",
     "aws_settings",
     "moto_endpoint",
+    "moto_server",
     "require_moto",
 ]
 
@@ -106,23 +108,31 @@ def _serialise_moto() -> None:
     SQSBackend._pixelscript_serialised = True  # type: ignore[attr-defined]
 
 
+@contextlib.contextmanager
+def moto_server() -> Iterator[str]:
+    """A moto server on 127.0.0.1 until the block ends; yields its endpoint. The caller
+    puts ``FAKE_CREDENTIALS`` in the environment."""
+    server_class = require_moto()
+    # One access-log line per request drowns a failing test's output.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = server_class(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    _serialise_moto()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+
+
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
     """``http://127.0.0.1:<port>`` of a moto server; fake credentials in the environment."""
-    server_class = require_moto()
     with pytest.MonkeyPatch.context() as patch:
         for name, value in FAKE_CREDENTIALS.items():
             patch.setenv(name, value)
-        # One access-log line per request drowns a failing test's output.
-        logging.getLogger("werkzeug").setLevel(logging.WARNING)
-        server = server_class(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        _serialise_moto()
-        host, port = server.get_host_and_port()
-        try:
-            yield f"http://{host}:{port}"
-        finally:
-            server.stop()
+        with moto_server() as endpoint:
+            yield endpoint
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import os
 import signal
 import sqlite3
@@ -31,6 +30,8 @@ from shared.errors import NotFound
 from shared.pipeline import stage_names
 from shared.ports import Queue
 from shared.settings import AWSSettings, Settings, WorkerSettings
+from tests.fakes.moto import FAKE_CREDENTIALS
+from tests.fakes.moto import moto_server as fake_moto_server
 from tests.support.stub_pipeline import Ledger, read_ledger
 
 __all__ = [
@@ -168,20 +169,9 @@ def aws_env(root: Path, endpoint: str, worker: WorkerSettings = FAULT_WORKER) ->
 @contextlib.contextmanager
 def moto_server() -> Iterator[str]:
     """A moto server on 127.0.0.1 for a run outside pytest (the report command)."""
-    from moto.server import ThreadedMotoServer
-
-    from tests.fakes.moto import FAKE_CREDENTIALS, _serialise_moto
-
     os.environ.update(FAKE_CREDENTIALS)
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    _serialise_moto()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
+    with fake_moto_server() as endpoint:
+        yield endpoint
 
 
 # ---------------------------------------------------------------- worker processes

@@ -186,6 +186,27 @@ def _started_by(env: Env, job: str, stage: str, pid: int) -> bool:
     return any(entry["pid"] == pid for entry in env.ledger().starts(job, stage))
 
 
+class Gate:
+    """A stand-in handler that holds on, once inside, until the test lets it go."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self.inside, self.release = threading.Event(), threading.Event()
+        # One item per entry: list.append is atomic where ``+= 1`` is not.
+        self._entries: list[None] = []
+
+    @property
+    def calls(self) -> int:
+        """Times the handler was entered."""
+        return len(self._entries)
+
+    def handle(self, message: StageMessage, context: Any) -> StageMessage:
+        self._entries.append(None)
+        self.inside.set()
+        self.release.wait(self.timeout)
+        return stub_pipeline.handle(message, context)
+
+
 # ---------------------------------------------------------------- the scenarios
 
 
@@ -284,27 +305,19 @@ def concurrent_delivery(env: Env, *, timeout: float = 30) -> FaultRun:
     first_backend, second_backend = recorded(env.connect()), recorded(env.connect())
     created = submit(env.backend, plot_request())
     job, stage = created.job_id, STAGES[0]
-    inside, release = threading.Event(), threading.Event()
-    calls: list[int] = []
-
-    def gated(message: StageMessage, context: Any) -> StageMessage:
-        calls.append(1)
-        inside.set()
-        release.wait(timeout)
-        return stub_pipeline.handle(message, context)
-
-    first = stub_worker(first_backend, env, stage, gated)
-    second = stub_worker(second_backend, env, stage, gated)
+    gate = Gate(timeout)
+    first = stub_worker(first_backend, env, stage, gate.handle)
+    second = stub_worker(second_backend, env, stage, gate.handle)
     # When the first worker is inside the handler and the queue delivers the message
     # again, to the second (its visibility cut short, as a lost heartbeat would)
     [delivery] = first.queue.receive(wait_seconds=5, visibility_timeout=30)
     outcomes: dict[str, Outcome | None] = {}
     thread = threading.Thread(target=lambda: outcomes.update(first=first.process(delivery)))
     thread.start()
-    run.expect(inside.wait(timeout), "the first delivery never reached the handler")
+    run.expect(gate.inside.wait(timeout), "the first delivery never reached the handler")
     first.queue.extend(delivery.receipt, 0)
     outcomes["second"] = second.run_once(wait_seconds=5)
-    release.set()
+    gate.release.set()
     thread.join(timeout)
     # Then the second delivery waits for the first instead of running, and the first
     # completes the stage
@@ -316,9 +329,9 @@ def concurrent_delivery(env: Env, *, timeout: float = 30) -> FaultRun:
         run.expect(late == Outcome.DUPLICATE, f"the deferred delivery ended {late}")
     downstream = take_all(env.backend.queue(next_stage(stage)))
     counted = stage_transitions(created, writes, stage)
-    run.duplicates = (len(calls) - 1) + (len(downstream) - 1) + (counted["claim"] - 1)
+    run.duplicates = (gate.calls - 1) + (len(downstream) - 1) + (counted["claim"] - 1)
     run.duplicates += counted["done"] - 1
-    run.expect(len(calls) == 1, f"the handler ran {len(calls)} times")
+    run.expect(gate.calls == 1, f"the handler ran {gate.calls} times")
     run.expect(len(downstream) == 1, f"{len(downstream)} downstream messages")
     run.expect(counted == Counter(claim=1, done=1), f"transitions {dict(counted)}")
     record = env.backend.jobs.get(job)
@@ -344,29 +357,21 @@ def duplicate_send(env: Env, *, timeout: float = 30) -> FaultRun:
     first_body = take_all(env.backend.queue(stage))[0]
     for _ in range(2):
         env.backend.queue(stage).send(first_body)
-    inside, release = threading.Event(), threading.Event()
-    calls: list[int] = []
-
-    def gated(message: StageMessage, context: Any) -> StageMessage:
-        calls.append(1)
-        inside.set()
-        release.wait(timeout)
-        return stub_pipeline.handle(message, context)
-
-    first, second = (stub_worker(backend, env, stage, gated) for backend in backends)
+    gate = Gate(timeout)
+    first, second = (stub_worker(backend, env, stage, gate.handle) for backend in backends)
     # When both workers take a copy while the first is still in its handler
     outcomes: dict[str, Outcome | None] = {}
     thread = threading.Thread(target=lambda: outcomes.update(first=first.run_once(5)))
     thread.start()
-    run.expect(inside.wait(timeout), "no delivery reached the handler")
+    run.expect(gate.inside.wait(timeout), "no delivery reached the handler")
     outcomes["second"] = second.run_once(wait_seconds=5)
-    release.set()
+    gate.release.set()
     thread.join(timeout)
     # Then one ran and the other was dropped: one downstream message, one transition
     run.expect(outcomes == {"first": Outcome.DONE, "second": Outcome.DUPLICATE}, str(outcomes))
     downstream = take_all(env.backend.queue(next_stage(stage)))
     counted = stage_transitions(created, writes, stage)
-    run.duplicates = (len(calls) - 1) + (len(downstream) - 1) + (counted["claim"] - 1)
+    run.duplicates = (gate.calls - 1) + (len(downstream) - 1) + (counted["claim"] - 1)
     run.duplicates += counted["done"] - 1
     run.expect(len(downstream) == 1, f"{len(downstream)} downstream messages")
     run.expect(counted == Counter(claim=1, done=1), f"transitions {dict(counted)}")
