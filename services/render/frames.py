@@ -48,7 +48,7 @@ class FrameSource:
         look: Look,
         load_picture: LoadPicture,
         *,
-        buffers: int = 1,
+        buffers: int,
     ) -> None:
         self.plan = plan
         self.geometry = geometry
@@ -56,7 +56,7 @@ class FrameSource:
         self.load_picture = load_picture
         self._pictures: dict[int, Planes] = {}
         width, height = geometry.width, geometry.height
-        self._ring = [self._black_frame(width, height) for _ in range(max(1, buffers))]
+        self._ring = [self._black_frame(width, height) for _ in range(buffers)]
         # The incoming picture of a crossfade is warped here before blending.
         w, h = geometry.picture_width, geometry.picture_height
         self._incoming = (
