@@ -1258,34 +1258,19 @@ def _train(ctx: Context, x0: float, x1: float, floor: float, nose: float) -> Non
                 ]
             )
         )
+
+    def side_panels(bottom: float, top: float, first: float, width: float, every: float) -> None:
+        """Panels down the train's near side, from ``first`` on, every ``every`` metres."""
+        z = first
+        while z < 200:
+            corners = [(bottom, z), (top, z), (top, z + width), (bottom, z + width)]
+            pen.polygon(ctx.quad([(x1, floor + y, at) for y, at in corners]))
+            z += every
+
     with ctx.canvas.pen(ctx.far(lit, 30) if ctx.light.lamps else ctx.tone(lit, 30)) as pen:
-        z = nose + 3.0
-        while z < 200:
-            pen.polygon(
-                ctx.quad(
-                    [
-                        (x1, floor + 1.7, z),
-                        (x1, floor + 2.8, z),
-                        (x1, floor + 2.8, z + 1.6),
-                        (x1, floor + 1.7, z + 1.6),
-                    ]
-                )
-            )
-            z += 2.2
-    with ctx.canvas.pen(ctx.tone(shade(body, 0.35), 40)) as pen:  # doors between carriages
-        z = nose + 12.0
-        while z < 200:
-            pen.polygon(
-                ctx.quad(
-                    [
-                        (x1, floor + 0.5, z),
-                        (x1, floor + 2.9, z),
-                        (x1, floor + 2.9, z + 1.2),
-                        (x1, floor + 0.5, z + 1.2),
-                    ]
-                )
-            )
-            z += 20.0
+        side_panels(1.7, 2.8, nose + 3.0, 1.6, 2.2)  # windows
+    with ctx.canvas.pen(ctx.tone(shade(body, 0.35), 40)) as pen:
+        side_panels(0.5, 2.9, nose + 12.0, 1.2, 20.0)  # doors between carriages
     # the locomotive's face: a windscreen and two headlights
     mid = (x0 + x1) / 2
     with ctx.canvas.pen(ctx.tone((0.15, 0.18, 0.22), nose)) as pen:
