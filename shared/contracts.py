@@ -26,6 +26,8 @@ from pydantic import (
 )
 
 from shared.errors import ContractError
+from shared.plot_frame import CharacterKind, PlotFrame
+from shared.staging import Staging
 
 __all__ = [
     "ARTIFACT_KEY_PATTERN",
@@ -39,6 +41,7 @@ __all__ = [
     "JobRequest",
     "JobStatus",
     "Line",
+    "PlotFrame",
     "ProviderOverrides",
     "Resolution",
     "Scene",
@@ -46,6 +49,7 @@ __all__ = [
     "StageMessage",
     "StageState",
     "StageStatus",
+    "Staging",
     "UserScript",
     "VoiceTraits",
     "new_job_id",
@@ -157,6 +161,10 @@ class Character(_Model):
     name: Annotated[str, _text(NAME_MAX_CHARS, "name")]
     description: Annotated[str, _text(DESCRIPTION_MAX_CHARS)]
     voice: VoiceTraits | None = None
+    #: person (the default), group, creature, machine or a thing that acts.
+    kind: CharacterKind | None = None
+    #: A group's members who speak for it (each a character of their own).
+    members: list[str] | None = None
 
     @property
     def is_narrator(self) -> bool:
@@ -182,6 +190,8 @@ class Scene(_Model):
     mood: Annotated[str | None, _optional_text(60)] = None
     title_card: Annotated[str | None, _optional_text(120)] = None
     lines: list[Line]
+    #: What the picture shows, as data (the painter reads this, not the description).
+    staging: Staging | None = None
 
     @field_validator("heading")
     @classmethod
@@ -241,6 +251,12 @@ class Script(_Model):
                         f"scenes[{index}].lines[{line_index}].speaker: {line.speaker!r} "
                         "is not in the characters list"
                     )
+            for figure_index, figure in enumerate(scene.staging.figures if scene.staging else []):
+                if figure.character.upper() not in names:
+                    problems.append(
+                        f"scenes[{index}].staging.figures[{figure_index}].character: "
+                        f"{figure.character!r} is not in the characters list"
+                    )
         if not any(scene.lines for scene in self.scenes):
             problems.append("scenes: no scene has a spoken line")
         if problems:
@@ -286,7 +302,11 @@ class ProviderOverrides(_Model):
 class JobOptions(_Model):
     resolution: Resolution = "720p"
     captions: Captions = Captions.SOFT
-    max_scenes: int = Field(default=6, ge=3, le=8)
+    #: An upper bound on the scene count; the writer picks the count from the style
+    #: and ``minutes`` within it.
+    max_scenes: int = Field(default=SCRIPT_MAX_SCENES, ge=3, le=SCRIPT_MAX_SCENES)
+    #: The film's rough length; ``None`` is the default film (6-10 scenes, 1-2 minutes).
+    minutes: float | None = Field(default=None, ge=0.5, le=10)
     music: bool = False
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
     providers: ProviderOverrides = Field(default_factory=ProviderOverrides)
