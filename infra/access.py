@@ -29,7 +29,7 @@ class BlobAccess:
 STAGE_ACCESS: dict[str, BlobAccess] = {
     "script": BlobAccess(
         reads=("jobs/*/request.json",),
-        writes=("jobs/*/script.json", "jobs/*/script.fountain"),
+        writes=("jobs/*/script.json", "jobs/*/script.fountain", "jobs/*/plot.json"),
         openai_setting="script_provider",
     ),
     "image": BlobAccess(

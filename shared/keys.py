@@ -21,6 +21,7 @@ __all__ = [
     "job_prefix",
     "line_audio_key",
     "movie_key",
+    "plot_frame_key",
     "poster_key",
     "request_key",
     "scene_image_key",
@@ -61,6 +62,11 @@ def request_key(job_id: str) -> str:
 
 def script_json_key(job_id: str) -> str:
     return f"jobs/{job_id}/script.json"
+
+
+def plot_frame_key(job_id: str) -> str:
+    """What the writer read from the plot (``PlotFrame``)."""
+    return f"jobs/{job_id}/plot.json"
 
 
 def script_fountain_key(job_id: str) -> str:

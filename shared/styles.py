@@ -54,7 +54,7 @@ class WritingBrief(_Brief):
     chapter_cards: bool = Field(description="Scenes open with a title card (chapter names).")
     dialogue: Literal["terse", "deadpan", "verbose", "poetic", "naturalistic", "formal"]
     tone: str
-    scene_count: int = Field(ge=3, le=8, description="Preferred number of scenes.")
+    scene_count: int = Field(ge=6, le=10, description="Preferred number of scenes.")
     devices: list[str] = Field(description="Signature devices, for prompts and the rules writer.")
     #: Phrases the rules writer weaves into dialogue and action; the style's vocabulary.
     vocabulary: list[str] = Field(default_factory=list)

@@ -131,6 +131,8 @@ class WordNet:
                 "PIXELSCRIPT_WORDNET_DIR at a WordNet 3.0 dict folder"
             )
         self._index = _Sorted(index)
+        self._directory = directory
+        self._other_indexes: dict[str, _Sorted] = {}
         self._data_file = data.open("rb")
         self._data = mmap.mmap(self._data_file.fileno(), 0, access=mmap.ACCESS_READ)
         self._synsets: dict[int, Synset] = {}
@@ -151,6 +153,17 @@ class WordNet:
             offsets = tuple(int(o) for o in fields[first : first + synset_count])
         self._senses[key] = offsets
         return offsets
+
+    def sense_count(self, lemma: str, pos: str) -> int:
+        """How many senses ``lemma`` has as a noun, verb, adj or adv: a prior for which
+        part of speech an ambiguous word is ("letters" is mostly a noun)."""
+        if pos == "noun":
+            return len(self.senses(lemma))
+        index = self._other_indexes.get(pos)
+        if index is None:
+            index = self._other_indexes[pos] = _Sorted(self._directory / f"index.{pos}")
+        line = index.line(lemma.lower().replace(" ", "_"))
+        return int(line.split()[2]) if line else 0
 
     def is_noun(self, lemma: str) -> bool:
         return bool(self.senses(lemma))

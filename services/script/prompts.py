@@ -143,6 +143,16 @@ def system_prompt(style: DirectorStyle, max_scenes: int = DEFAULT_MAX_SCENES) ->
         "doing, in the director's visual style. Two to four sentences, no camera jargon "
         "the picture cannot show.",
         "mood is one or two words (e.g. 'tense', 'wistful').",
+        "staging is the scene as data for the painter: setting (place: the kind of place "
+        "in a few words, e.g. 'museum vault'; interior true/false; time_of_day; weather or "
+        "null; period, e.g. 'contemporary', 'viking', 'future'), figures (every character "
+        "in frame: character exactly as named in characters, a pose, a short action, an "
+        "emotion, position left/centre/right/background, facing: the character they look "
+        "at or null, holds: one of the props or null, count: how many figures a group is "
+        "drawn as, or null), props (short noun phrases: the objects in play, the story's "
+        "central object wherever it matters) and shot (wide, medium or close).",
+        "Use the plot's own places for headings and settings, and keep its people and "
+        "things: every character the plot names or describes appears.",
         "Characters: list every character once, with a fixed visual description (face, "
         "age, hair, build, clothes, one distinctive detail) that stays the same in every "
         "scene, so each picture shows the same person; and voice traits (gender: female, "

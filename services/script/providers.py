@@ -11,9 +11,9 @@ __all__ = ["writer_for"]
 def writer_for(name: str, settings: Settings) -> ScriptWriter:
     # Imported on demand: the offline writer must not need the OpenAI SDK loaded.
     if name == "rules":
-        from services.script.writers.rules import RulesWriter
+        from services.script.story.writer import StoryWriter
 
-        return RulesWriter()
+        return StoryWriter()
     if name == "openai":
         from services.script.writers.openai_writer import OpenAIWriter
 

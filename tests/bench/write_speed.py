@@ -1,12 +1,12 @@
 """``python -m tests.bench.write_speed``: seconds per screenplay of the offline writer
-(median of twenty, after the phrasebook is loaded)."""
+(median of twenty, after its language data is loaded)."""
 
 from __future__ import annotations
 
 import statistics
 import time
 
-from services.script.writers.rules import RulesWriter
+from services.script.story.writer import StoryWriter
 from shared.contracts import JobRequest
 from shared.styles import load_catalog
 from tests.bench.__main__ import PLOT
@@ -14,7 +14,7 @@ from tests.bench.__main__ import PLOT
 
 def main() -> int:
     catalog = load_catalog()
-    writer = RulesWriter()
+    writer = StoryWriter()
     timings = []
     for seed in range(20):
         request = JobRequest.model_validate(
