@@ -220,7 +220,8 @@ def test_valid_structured_answer_becomes_script_and_request_is_strict_json_schem
     schema = response_format["json_schema"]["schema"]
     assert set(schema["properties"]) == set(Script.model_fields)
     objects = list(walk_objects(schema))
-    assert len(objects) == 5  # Script, Character, VoiceTraits, Scene, Line
+    # Script, Character, VoiceTraits, Scene, Line, Staging, SetPiece, StagedFigure
+    assert len(objects) == 8
     for node in objects:
         assert node["additionalProperties"] is False
         assert sorted(node["required"]) == sorted(node["properties"])

@@ -428,8 +428,9 @@ class _Reader:
                 or head in {"submarine", "spaceship", "starship"}
             )
             if not usable:
+                # "a submarine crew", "the museum guard": the modifier says where.
                 for mod in phrase.modifiers:
-                    if mod.tag == "NOUN" and mod.lower in known:
+                    if mod.tag in {"NOUN", "ADJ"} and (mod.lower in known or self.classes.place(mod.lower)):
                         self._add_place(mod.lower, mod.lower, None, known)
                 continue
             locale = next((m.text for m in phrase.modifiers if m.tag == "PROPN"), None)
