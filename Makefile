@@ -11,13 +11,33 @@ DEMO_DATA ?= $(CURDIR)/data
 DEMO_DIRECTOR ?= Wes Anderson
 DEMO_PLOT ?= A retired safecracker named Mia is pulled back for one last job: stealing a diamond from the city museum during a blackout, but her old partner Vince has already sold her out to the police.
 
-.PHONY: install demo test lint format bench reliability-report synth deploy clean chromium
+.PHONY: install lock eval wordnet demo test lint format bench reliability-report synth deploy clean chromium
 
-$(STAMP): pyproject.toml
+# uv, pinned once here (pyproject's `dev` group pins the same).
+# It is bootstrapped into .venv with pip, then `uv sync --locked` installs exactly uv.lock
+# (hashes checked) and removes anything else; uv is in the lock, so it keeps itself.
+UV_VERSION := 0.13.9
+UV := $(BIN)/uv
+UV_ENV := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON=$(BIN)/python UV_NO_PROGRESS=1
+# What `make install` puts in .venv (the bench target adds its own extra).
+EXTRAS ?= --extra test --extra infra
+
+$(STAMP): pyproject.toml uv.lock | wordnet
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,infra]'
+	@$(UV) --version 2>/dev/null | grep -qx 'uv $(UV_VERSION)' || \
+		$(BIN)/python -m pip install --quiet --disable-pip-version-check 'uv==$(UV_VERSION)'
+	$(UV_ENV) $(UV) sync --quiet --locked $(EXTRAS)
 	@touch $(STAMP)
+
+# Regenerates uv.lock from pyproject.toml's ranges (newest versions they allow only
+# for what changed; `make lock UPGRADE=1` re-resolves everything).
+lock: $(STAMP)
+	$(UV_ENV) $(UV) lock $(if $(UPGRADE),--upgrade)
+
+# Not part of `make test`: the offline writer against the hand-written loglines
+# (tests/eval/corpus: dev, and the held-back set reported on its own).
+eval: install
+	$(BIN)/python -m tests.eval
 
 install: $(STAMP)
 
@@ -26,7 +46,8 @@ demo: install
 
 # Timing targets live here, not in the tests. moviepy (the baseline) is a bench-only extra.
 bench: install
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(UV_ENV) $(UV) sync --quiet --locked --extra test --extra infra --extra bench
+	@rm -f $(STAMP)  # .venv now holds the bench extra too; the next install trims it
 	$(BIN)/python -m tests.bench
 	$(BIN)/python -m tests.reliability.report --load-only --jobs 200 --films 3 --no-readme
 
@@ -48,6 +69,17 @@ format: install
 # it says so and the browser tests skip, except in CI where they fail.
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Debian's WordNet 3.0 (the offline writer reads its noun classes), likewise once.
+WORDNET := /usr/share/wordnet/data.noun
+
+wordnet:
+	@if [ -f $(WORDNET) ]; then :; \
+	elif command -v apt-get >/dev/null; then \
+		echo "installing wordnet-base (apt-get) for the offline writer"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wordnet-base >/dev/null; \
+	else echo "note: no $(WORDNET) and no apt-get: install WordNet 3.0 data (Debian's wordnet-base) at /usr/share/wordnet"; fi
 
 chromium:
 	@if [ -x $(CHROMIUM) ]; then :; \

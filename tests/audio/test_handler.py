@@ -3,16 +3,18 @@ manifest the mixer can trust, and no line spoken twice."""
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 import pytest
+from botocore.response import StreamingBody
 from moto import mock_aws
-from moto.polly.responses import PollyResponse
 
 import services.audio.handler as audio_handler
+from services.audio import polly_provider
 from services.audio.piper_provider import PiperProvider
 from services.audio.providers import provider_for
 from shared import keys
@@ -141,14 +143,27 @@ class TestPollyThroughTheStage:
         }.items():
             monkeypatch.setenv(name, value)
         requests: list[dict[str, Any]] = []
+        make_client = polly_provider.make_polly_client
 
-        def speech(self: PollyResponse) -> tuple[bytes, dict[str, str]]:
-            requests.append(self.json)
-            original(self)
-            return _speech_like(), {"Content-Type": "audio/pcm"}
+        def recording_client(settings: Settings) -> Any:
+            # botocore's public event hooks: record each SynthesizeSpeech request as sent
+            # (moto validates it) and give the answer a voiced signal (moto's is 8 zero
+            # bytes), so the stage's clip checks have speech to measure.
+            client = make_client(settings)
 
-        original = PollyResponse.speech
-        monkeypatch.setattr(PollyResponse, "speech", speech)
+            def record(params: dict[str, Any], **_: Any) -> None:
+                requests.append(dict(params))
+
+            def voiced(parsed: dict[str, Any], **_: Any) -> None:
+                audio = _speech_like()
+                parsed["AudioStream"].read()
+                parsed["AudioStream"] = StreamingBody(io.BytesIO(audio), len(audio))
+
+            client.meta.events.register("before-parameter-build.polly.SynthesizeSpeech", record)
+            client.meta.events.register("after-call.polly.SynthesizeSpeech", voiced)
+            return client
+
+        monkeypatch.setattr(polly_provider, "make_polly_client", recording_client)
         with mock_aws():
             manifest = run_stage(
                 local_backend,

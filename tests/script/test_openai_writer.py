@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from services.script import prompts
+from services.script.story.user_staging import stage_script
 from services.script.writers.base import ScriptWriter
 from services.script.writers.openai_writer import OpenAIWriter
 from shared.contracts import JobOptions, JobRequest, Script
@@ -53,7 +54,7 @@ def make_style(
             chapter_cards=chapter_cards,
             dialogue="deadpan",
             tone="wistful and exact",
-            scene_count=5,
+            scene_count=7,
             devices=["whip pans between characters", "a hand-drawn map insert"],
         ),
         visual=VisualBrief(
@@ -525,3 +526,53 @@ def test_prompts_follow_the_style_and_are_deterministic() -> None:
     assert "INT. PLACE - TIME" in both
     assert "for a painter" in both
     assert "exactly the same name" in both
+
+
+def test_the_models_staging_is_kept_and_unstaged_scenes_are_staged_by_the_reader(
+    fake_openai: FakeOpenAI, tmp_path: Path
+) -> None:
+    """Staging comes back through structured output as data; a scene the model left
+    unstaged is staged from its heading and action by the offline reader."""
+    data = script_dict()
+    staging = {
+        "setting": {
+            "place": "lighthouse gallery",
+            "interior": False,
+            "time_of_day": "dusk",
+            "weather": "wind",
+            "period": "contemporary",
+        },
+        "figures": [
+            {
+                "character": "ODILE",
+                "pose": "hold",
+                "action": "holds the green bottle up to the light",
+                "emotion": "tender",
+                "position": "centre",
+                "facing": None,
+                "holds": "a green bottle",
+                "count": None,
+            }
+        ],
+        "props": ["a green bottle"],
+        "shot": "medium",
+    }
+    data["scenes"][0]["staging"] = staging
+    data["scenes"][1]["staging"] = None
+    fake_openai.chat_content = answer_with(data)
+    script = OpenAIWriter(make_settings(fake_openai, tmp_path)).write(make_request(), make_style())
+
+    assert script.scenes[0].staging is not None
+    assert script.scenes[0].staging.model_dump() == staging
+    assert script.scenes[1].staging is None
+    (seen,) = fake_openai.requests_to(CHAT, "POST")
+    schema = json.dumps(seen.json["response_format"]["json_schema"]["schema"])
+    assert '"staging"' in schema and '"time_of_day"' in schema
+    assert "staging is the scene as data for the painter" in seen.json["messages"][0]["content"]
+
+    staged = stage_script(script, "contemporary")
+    assert staged.scenes[0].staging == script.scenes[0].staging
+    second = staged.scenes[1].staging
+    assert second is not None
+    assert second.setting.interior is False and second.setting.time_of_day == "dusk"
+    assert {f.character for f in second.figures} == {"ODILE"}

@@ -9,11 +9,9 @@ Cole; "three estranged sisters" are Nora, Ines and Clara.
 from __future__ import annotations
 
 import random
-import tomllib
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 
+from services.script.story.language import story_data
 from shared.contracts import Character, VoiceTraits
 from shared.plot_frame import FrameCharacter, PlotFrame
 
@@ -27,10 +25,8 @@ _TITLED = {
 _KIN = {"sister", "brother", "sibling", "cousin", "twin", "child", "orphan", "daughter", "son"}
 
 
-@cache
 def _names() -> dict:
-    text = resources.files("services.script.story").joinpath("data/names.toml").read_text()
-    return tomllib.loads(text)
+    return story_data("names")
 
 
 @dataclass

@@ -24,8 +24,10 @@ __all__ = [
     "Token",
     "inflect",
     "lexicon",
+    "number_words",
     "plural",
     "sentences",
+    "story_data",
     "tokenize",
 ]
 
@@ -56,9 +58,20 @@ class Lexicon:
 
 
 @cache
+def story_data(name: str) -> dict[str, Any]:
+    """``data/<name>.toml`` of the offline writer, read once per process."""
+    text = resources.files("services.script.story").joinpath(f"data/{name}.toml").read_text()
+    return tomllib.loads(text)
+
+
+@cache
 def lexicon() -> Lexicon:
-    text = resources.files("services.script.story").joinpath("data/lexicon.toml").read_text()
-    return Lexicon(tomllib.loads(text))
+    return Lexicon(story_data("lexicon"))
+
+
+def number_words() -> list[str]:
+    """ "one" .. "twelve", in order (the lexicon's closed class of numbers)."""
+    return lexicon().raw["closed"]["numbers"].split()
 
 
 @dataclass

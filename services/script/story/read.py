@@ -10,12 +10,17 @@ no dictionary makes are in ``data/lexicon.toml`` and ``data/places.toml``.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 
-from services.script.story.language import Lexicon, inflect, lexicon, normalise, plural
+from services.script.story.language import (
+    Lexicon,
+    inflect,
+    lexicon,
+    normalise,
+    plural,
+    story_data,
+)
 from services.script.story.tagging import NounPhrase, Tagged, tag
 from shared.plot_frame import FrameCharacter, FrameObject, FramePlace, PlotFrame
 
@@ -49,8 +54,7 @@ class PlaceKinds:
 
 @cache
 def place_kinds() -> PlaceKinds:
-    text = resources.files("services.script.story").joinpath("data/places.toml").read_text()
-    return PlaceKinds(tomllib.loads(text)["kinds"])
+    return PlaceKinds(story_data("places")["kinds"])
 
 
 @dataclass
@@ -430,7 +434,9 @@ class _Reader:
             if not usable:
                 # "a submarine crew", "the museum guard": the modifier says where.
                 for mod in phrase.modifiers:
-                    if mod.tag in {"NOUN", "ADJ"} and (mod.lower in known or self.classes.place(mod.lower)):
+                    if mod.tag in {"NOUN", "ADJ"} and (
+                        mod.lower in known or self.classes.place(mod.lower)
+                    ):
                         self._add_place(mod.lower, mod.lower, None, known)
                 continue
             locale = next((m.text for m in phrase.modifiers if m.tag == "PROPN"), None)

@@ -10,12 +10,10 @@ what, the props in play (the central object wherever the beat turns on it), the 
 from __future__ import annotations
 
 import random
-import tomllib
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 from services.script.story.cast import Cast, Player
+from services.script.story.language import story_data
 from services.script.story.read import Reading, place_kinds
 from shared.plot_frame import FramePlace, PlotFrame
 from shared.staging import SetPiece, StagedFigure, Staging
@@ -26,10 +24,8 @@ __all__ = ["StagedScene", "beat_data", "scene_count", "stage_film"]
 _POSITIONS = ("left", "right", "centre", "background")
 
 
-@cache
 def beat_data() -> dict:
-    text = resources.files("services.script.story").joinpath("data/beats.toml").read_text()
-    return tomllib.loads(text)
+    return story_data("beats")
 
 
 @dataclass

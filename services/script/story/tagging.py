@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from services.script.story.language import Lexicon, Token, lemmas, noun_lemma, tokenize
+from services.script.story.language import (
+    Lexicon,
+    Token,
+    lemmas,
+    noun_lemma,
+    number_words,
+    tokenize,
+)
 from shared.wordnet import wordnet
 
 __all__ = ["Clause", "NounPhrase", "Tagged", "tag"]
@@ -424,20 +431,7 @@ def _appositive_end(tokens: list[Token], phrase: NounPhrase) -> bool:
 
 
 def _number(word: str) -> int | None:
-    words = [
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-    ]
+    words = number_words()
     if word in words:
         return words.index(word) + 1
     return int(word) if word.isdigit() and len(word) < 3 else None
@@ -446,9 +440,7 @@ def _number(word: str) -> int | None:
 _BOUNDARY = {"CONJ", "SUB", "REL", "WHOSE"}
 
 
-def _clauses(
-    tokens: list[Token], phrases: list[NounPhrase], lex: Lexicon
-) -> list[Clause]:
+def _clauses(tokens: list[Token], phrases: list[NounPhrase], lex: Lexicon) -> list[Clause]:
     clauses: list[Clause] = []
     current: list[Token] = []
     connector: str | None = None

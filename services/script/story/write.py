@@ -12,13 +12,10 @@ from __future__ import annotations
 import random
 import re
 import string
-import tomllib
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 from services.script.story.cast import Cast, Player
-from services.script.story.language import inflect
+from services.script.story.language import inflect, number_words, story_data
 from services.script.story.read import Reading
 from services.script.story.stage import StagedScene
 from shared.contracts import Line
@@ -26,33 +23,6 @@ from shared.styles import DirectorStyle
 
 __all__ = ["LineWriter", "line_banks", "slot_names"]
 
-_NUMBERS = [
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-]
-_CLOCK_HOURS = [
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-]
 _CLOCK_PARTS = ["ten past", "quarter past", "half past", "twenty to", "five to"]
 _TIMES = {
     "dawn": "at dawn",
@@ -67,10 +37,8 @@ _FORMATTER = string.Formatter()
 _SENTENCE = re.compile(r"(^|[.!?]\s+)([a-z])")
 
 
-@cache
 def line_banks() -> dict:
-    text = resources.files("services.script.story").joinpath("data/lines.toml").read_text()
-    return tomllib.loads(text)
+    return story_data("lines")
 
 
 def slot_names(template: str) -> set[str]:
@@ -98,8 +66,6 @@ def _agree(plural: bool, gender: str | None = None) -> _Agreement:
         return _Agreement("are", "were", "have", "them", "their", "them", "they")
     them = {"female": "her", "male": "him"}.get(gender or "", "them")
     they = {"female": "she", "male": "he"}.get(gender or "", "they")
-    if they == "they":
-        return _Agreement("is", "was", "has", "it", "its", them, they)
     return _Agreement("is", "was", "has", "it", "its", them, they)
 
 
@@ -198,8 +164,8 @@ class LineWriter:
         if scene.spot.lower() != place.name.lower():
             values["spot"] = f"the {scene.spot}"
         values["time"] = _TIMES[scene.staging.setting.time_of_day]
-        values["number"] = self.rng.choice(_NUMBERS)
-        values["clock"] = f"{self.rng.choice(_CLOCK_PARTS)} {self.rng.choice(_CLOCK_HOURS)}"
+        values["number"] = self.rng.choice(number_words()[1:])
+        values["clock"] = f"{self.rng.choice(_CLOCK_PARTS)} {self.rng.choice(number_words())}"
         if self.style.writing.vocabulary:
             values["motif"] = self.rng.choice(self.style.writing.vocabulary)
         values.update(self._twist_slots(speaker, listener))
