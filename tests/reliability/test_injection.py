@@ -109,7 +109,8 @@ def test_an_obedient_model_cannot_change_the_format_or_reach_another_job(
         stored = Script.model_validate_json(env.backend.blobs.get(record.artifacts["script"]))
         assert stored.title.startswith("../../")  # kept as text, never used as a path
         assert own == sorted(
-            f"jobs/{job}/{name}" for name in ("request.json", "script.fountain", "script.json")
+            f"jobs/{job}/{name}"
+            for name in ("plot.json", "request.json", "script.fountain", "script.json")
         )
     else:
         assert outcome == Outcome.DEAD_LETTERED
