@@ -745,7 +745,12 @@ def read_plot(plot: str) -> Reading:
         reading.goal = goal
     if twist:
         agent, verb, particle, rest, victim, _clause = twist
-        frame.twist = " ".join(x for x in (agent, inflect(verb, "VBD"), particle, rest) if x)
+        words = rest.split()
+        if particle:
+            words.insert(1 if words[:1] == ["{victim}"] else 0, particle)
+        who = frame.protagonist.name if frame.protagonist else "them"
+        told = " ".join(words).replace("{victim}", who)
+        frame.twist = f"{agent} {inflect(verb, 'VBD')} {told}".strip()
         reading.twist = (agent, verb, particle, rest, victim)
         antagonist = frame.character(agent)
         if antagonist is not None and antagonist.role != "protagonist":
